@@ -1,0 +1,73 @@
+// Finds the workspace root and loads `qlf.config.ts` (through jiti, so users write TypeScript), validated by zod.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { configSchema, type QlfConfig } from '../schemas/config.js';
+import { inputError } from './errors.js';
+import { zodIssues } from './zod-issues.js';
+
+export const CONFIG_FILES = ['qlf.config.ts', 'qlf.config.mts', 'qlf.config.js', 'qlf.config.mjs', 'qlf.config.json'];
+
+/** A loaded config with the workspace it belongs to; paths in it are absolute. */
+export interface ResolvedConfig extends QlfConfig {
+  /** Absolute workspace root (the folder holding the config file, else the start folder). */
+  root: string;
+  /** Absolute config file path, if there is one. */
+  configFile?: string;
+  /** sha256-ready canonical text of the config file (empty when there is none): an input of every task hash. */
+  configText: string;
+}
+
+/** Walks up from `start` to the nearest folder with a qlf config file; falls back to `start`. */
+export function findWorkspaceRoot(start: string): { root: string; configFile?: string } {
+  let dir = resolve(start);
+  for (;;) {
+    for (const name of CONFIG_FILES) {
+      const candidate = join(dir, name);
+      if (existsSync(candidate)) return { root: dir, configFile: candidate };
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return { root: resolve(start) };
+    dir = parent;
+  }
+}
+
+async function importConfig(file: string): Promise<unknown> {
+  if (file.endsWith('.json')) return JSON.parse(readFileSync(file, 'utf8'));
+  const { createJiti } = await import('jiti');
+  const jiti = createJiti(import.meta.url, { fsCache: true, moduleCache: false });
+  return jiti.import(file, { default: true });
+}
+
+/** Loads and validates the config for the workspace containing `start`. Bad config is an input error (exit 2). */
+export async function loadConfig(start: string, overrides: Partial<QlfConfig> = {}): Promise<ResolvedConfig> {
+  const { root, configFile } = findWorkspaceRoot(start);
+  let raw: unknown = {};
+  let configText = '';
+  if (configFile) {
+    configText = readFileSync(configFile, 'utf8');
+    try {
+      raw = await importConfig(configFile);
+    } catch (error) {
+      throw inputError('E_CONFIG_LOAD', `cannot load ${configFile}: ${(error as Error).message}`, {
+        hint: 'Fix the syntax error in the config file; it must `export default defineConfig({...})`.',
+      });
+    }
+  }
+  const parsed = configSchema.safeParse({ ...(raw as object), ...overrides });
+  if (!parsed.success) {
+    throw inputError('E_CONFIG_SCHEMA', `invalid config in ${configFile ?? '(defaults)'}`, {
+      issues: zodIssues(parsed.error, { file: configFile, code: 'E_CONFIG_SCHEMA' }),
+    });
+  }
+  const absolute = (path: string) => (isAbsolute(path) ? path : join(root, path));
+  const config = parsed.data;
+  return {
+    ...config,
+    outDir: absolute(config.outDir),
+    cacheDir: absolute(config.cacheDir),
+    overlays: { ...config.overlays, dirs: config.overlays.dirs.map(absolute) },
+    root,
+    configFile,
+    configText,
+  };
+}

@@ -1,0 +1,86 @@
+// `qlf.config.ts`: where briefs live, where output goes, and each stage's settings.
+import { z } from 'zod';
+
+export const configSchema = z
+  .object({
+    /** Globs (relative to the workspace root) that find briefs. @default ['**\/brief.qlf.yaml'] */
+    briefs: z.array(z.string()).default(['**/brief.qlf.yaml']),
+    /** Globs never searched for briefs. @default ['**\/node_modules/**', '**\/dist/**', '**\/.qlf/**'] */
+    ignore: z.array(z.string()).default(['**/node_modules/**', '**/dist/**', '**/.qlf/**', '**/.nx/**']),
+    /** Output folder; each brief writes to `<outDir>/<name>/`. @default 'dist/qlf' */
+    outDir: z.string().default('dist/qlf'),
+    /** Local task cache folder. @default '.qlf/cache' */
+    cacheDir: z.string().default('.qlf/cache'),
+    overlays: z
+      .object({
+        /** Extra folders holding the workspace's own overlay files. @default [] */
+        dirs: z.array(z.string()).default([]),
+        /** Suggested overlays at or above this confidence are applied automatically. @default 0.7 */
+        autoApplyThreshold: z.number().min(0.3).max(1).default(0.7),
+      })
+      .strict()
+      .default({ dirs: [], autoApplyThreshold: 0.7 }),
+    python: z
+      .object({
+        /** Interpreter that runs generated services; else `QLF_PYTHON`, else the first candidate that imports FastAPI. */
+        interpreter: z.string().optional(),
+      })
+      .strict()
+      .default({}),
+    generate: z
+      .object({
+        /** Who writes the code: offline templates, or an LLM provider. @default 'templates' */
+        provider: z.enum(['templates', 'openai', 'anthropic', 'bedrock']).default('templates'),
+      })
+      .strict()
+      .default({ provider: 'templates' }),
+    verify: z
+      .object({
+        /** Treat a skipped check (missing tool) as a failure. @default false */
+        strict: z.boolean().default(false),
+        /** Per-check time limit in milliseconds. @default 300000 */
+        timeoutMs: z.number().int().positive().default(300_000),
+      })
+      .strict()
+      .default({ strict: false, timeoutMs: 300_000 }),
+    build: z
+      .object({
+        /** Container engine endpoint; else `DOCKER_HOST`. */
+        dockerHost: z.string().optional(),
+        /** Base image overrides per stack, passed as build arguments. */
+        baseImages: z.record(z.string(), z.string()).default({}),
+      })
+      .strict()
+      .default({ baseImages: {} }),
+    package: z
+      .object({
+        /** Private key (PEM) that signs provenance; else `QLF_SIGNING_KEY`. Never copied into a capsule. */
+        signingKey: z.string().optional(),
+        /** Documentation sections. */
+        docs: z
+          .array(z.enum(['overview', 'run', 'configuration', 'api', 'sbom', 'security']))
+          .default(['overview', 'run', 'configuration', 'api', 'sbom', 'security']),
+      })
+      .strict()
+      .default({ docs: ['overview', 'run', 'configuration', 'api', 'sbom', 'security'] }),
+    run: z
+      .object({
+        /** Worker threads for tasks. @default cores - 1, at least 1 */
+        concurrency: z.number().int().positive().optional(),
+        /** Tasks that spawn heavy child processes (pytest, image builds) at once. @default 1 */
+        heavyConcurrency: z.number().int().positive().default(1),
+      })
+      .strict()
+      .default({ heavyConcurrency: 1 }),
+  })
+  .strict();
+
+/** What users write in `qlf.config.ts`. */
+export type QlfUserConfig = z.input<typeof configSchema>;
+/** Config with every default filled and paths absolute (see `resolveConfig`). */
+export type QlfConfig = z.output<typeof configSchema>;
+
+/** Typed identity helper for `qlf.config.ts`. */
+export function defineConfig(config: QlfUserConfig): QlfUserConfig {
+  return config;
+}

@@ -1,0 +1,34 @@
+// What the verify stage returns: findings with places, per-runner results, and the gate's verdict.
+import { z } from 'zod';
+
+export const findingSchema = z.object({
+  runner: z.string(),
+  rule: z.string(),
+  severity: z.enum(['error', 'warning', 'info']),
+  message: z.string(),
+  /** Path relative to the service root. */
+  file: z.string().optional(),
+  line: z.number().int().optional(),
+  column: z.number().int().optional(),
+});
+export type VerifyFinding = z.infer<typeof findingSchema>;
+
+export const runnerResultSchema = z.object({
+  runner: z.string(),
+  status: z.enum(['passed', 'failed', 'skipped']),
+  /** For skipped: `<tool> not installed` and the like. */
+  reason: z.string().optional(),
+  durationMs: z.number(),
+  /** Counts a runner measured, e.g. pytest's passed/failed. */
+  stats: z.record(z.string(), z.number()).default({}),
+});
+export type RunnerResult = z.infer<typeof runnerResultSchema>;
+
+export const verifyReportSchema = z.object({
+  name: z.string(),
+  passed: z.boolean(),
+  strict: z.boolean(),
+  runners: z.array(runnerResultSchema),
+  findings: z.array(findingSchema),
+});
+export type VerifyReport = z.infer<typeof verifyReportSchema>;
