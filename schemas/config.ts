@@ -47,11 +47,13 @@ export const configSchema = z
       .object({
         /** Container engine endpoint; else `DOCKER_HOST`. */
         dockerHost: z.string().optional(),
-        /** Base image overrides per stack, passed as build arguments. */
+        /** Base image overrides by build argument (`PYTHON_IMAGE: 'python:3.12-slim@sha256:…'`). @default {} */
         baseImages: z.record(z.string(), z.string()).default({}),
+        /** Isolation of RUN steps on Podman: `chroot` builds where no container runtime can run. @default 'default' */
+        isolation: z.enum(['default', 'chroot']).default('default'),
       })
       .strict()
-      .default({ baseImages: {} }),
+      .default({ baseImages: {}, isolation: 'default' }),
     package: z
       .object({
         /** Private key (PEM) that signs provenance; else `QLF_SIGNING_KEY`. Never copied into a capsule. */

@@ -1,0 +1,154 @@
+// The build stage end to end: a real engine (Podman's Docker-compatible service) when podman is installed.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QlfError } from '../../core/errors.js';
+import { sampleIr } from '../generate/lib/sample-ir.js';
+import { runBuild } from './build.js';
+
+function serviceDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'qlf-build-svc-'));
+  mkdirSync(join(dir, 'app'));
+  mkdirSync(join(dir, 'migrations'));
+  mkdirSync(join(dir, 'tests'));
+  mkdirSync(join(dir, 'app/__pycache__'));
+  writeFileSync(join(dir, 'requirements.txt'), 'fastapi>=0.92,<1\n');
+  writeFileSync(join(dir, 'app/main.py'), 'from fastapi import FastAPI\napp = FastAPI()\n');
+  writeFileSync(join(dir, 'app/__pycache__/main.cpython-311.pyc'), 'x');
+  writeFileSync(join(dir, 'migrations/0001_initial.sqlite.sql'), 'CREATE TABLE t (id INTEGER);\n');
+  writeFileSync(join(dir, 'tests/test_main.py'), 'def test_ok():\n    assert True\n');
+  return dir;
+}
+
+describe('runBuild without an engine', () => {
+  it('produces the reproducible context and reports the image as skipped with the reason', async () => {
+    const dir = serviceDir();
+    const options = { strict: false, dockerHost: 'unix:///nonexistent/qlf.sock', qlfVersion: '0.0.0-test' };
+    const first = await runBuild({ ir: sampleIr(), serviceDir: dir }, options);
+    const second = await runBuild({ ir: sampleIr(), serviceDir: dir }, options);
+    expect(first.result.image).toMatchObject({
+      status: 'skipped',
+      reason: 'no container engine at DOCKER_HOST (unix:///nonexistent/qlf.sock)',
+    });
+    expect(Buffer.from(first.contextTar).equals(Buffer.from(second.contextTar))).toBe(true);
+    expect(first.result.contextFiles).toEqual([
+      '.dockerignore',
+      'Dockerfile',
+      'app/main.py',
+      'migrations/0001_initial.sqlite.sql',
+      'requirements.txt',
+    ]);
+    expect(first.result.image.tag).toMatch(/^localhost\/qlf\/shop:[0-9a-f]{16}$/);
+  });
+
+  it('changes the tag when the service changes', async () => {
+    const dir = serviceDir();
+    const options = { strict: false, dockerHost: 'unix:///nonexistent/qlf.sock', qlfVersion: '0.0.0-test' };
+    const before = await runBuild({ ir: sampleIr(), serviceDir: dir }, options);
+    writeFileSync(join(dir, 'app/main.py'), 'from fastapi import FastAPI\napp = FastAPI(title="x")\n');
+    const after = await runBuild({ ir: sampleIr(), serviceDir: dir }, options);
+    expect(after.result.image.tag).not.toBe(before.result.image.tag);
+  });
+
+  it('fails under --strict, naming the engine address', async () => {
+    const error = await runBuild(
+      { ir: sampleIr(), serviceDir: serviceDir() },
+      { strict: true, dockerHost: 'unix:///nonexistent/qlf.sock' },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QlfError);
+    expect((error as QlfError).code).toBe('E_NO_ENGINE');
+    expect((error as QlfError).message).toContain('unix:///nonexistent/qlf.sock');
+  });
+
+  it('refuses an empty service folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qlf-build-empty-'));
+    await expect(
+      runBuild({ ir: sampleIr(), serviceDir: dir }, { strict: false, noEngine: true }),
+    ).rejects.toMatchObject({
+      code: 'E_BUILD_EMPTY',
+    });
+  });
+});
+
+const podman = ['/usr/bin/podman', '/usr/local/bin/podman'].find((path) => existsSync(path));
+const strict = process.env.QLF_STRICT === '1';
+const title = podman
+  ? 'runBuild through Podman’s Docker-compatible API'
+  : 'runBuild through Podman — skipped: podman not installed';
+
+/**
+ * A base image made here, since none can be pulled: /bin/sh and a few tools from the host, plus a `python` that stands
+ * in for pip in the builder stage (it creates /install). Everything else — the Dockerfile's stages, the context, the
+ * engine API, tagging and inspection — is the real path.
+ */
+function importTestBase(root: string, tag: string): void {
+  const rootfs = join(root, 'rootfs');
+  const copy = (path: string) => {
+    mkdirSync(join(rootfs, dirname(path)), { recursive: true });
+    copyFileSync(path, join(rootfs, path));
+  };
+  for (const bin of ['/bin/sh', '/bin/mkdir', '/bin/cp', '/bin/echo']) {
+    copy(bin);
+    const libs = execFileSync('ldd', [bin], { encoding: 'utf8' }).match(/\/\S+\.so[.\d]*/g) ?? [];
+    for (const lib of libs) copy(lib);
+  }
+  mkdirSync(join(rootfs, 'usr/local/bin'), { recursive: true });
+  writeFileSync(
+    join(rootfs, 'usr/local/bin/python'),
+    '#!/bin/sh\ncase "$*" in *"pip install"*) mkdir -p /install/lib && echo installed > /install/lib/.deps ;; esac\n',
+  );
+  chmodSync(join(rootfs, 'usr/local/bin/python'), 0o755);
+  execFileSync('tar', ['-C', rootfs, '-cf', join(root, 'rootfs.tar'), '.']);
+  execFileSync(podman!, ['--storage-driver=vfs', 'import', join(root, 'rootfs.tar'), tag], { stdio: 'ignore' });
+}
+
+describe.skipIf(!podman && !strict)(title, () => {
+  let service: ChildProcess | undefined;
+  let socket = '';
+  let root = '';
+  const base = `localhost/qlf-test-python:${process.pid}`;
+
+  beforeAll(async () => {
+    if (!podman) throw new Error('QLF_STRICT=1 but podman is not installed: install it (apt-get install podman)');
+    root = mkdtempSync(join(tmpdir(), 'qlf-podman-'));
+    socket = join(root, 'podman.sock');
+    service = spawn(podman, ['--storage-driver=vfs', 'system', 'service', '--time=0', `unix://${socket}`], {
+      stdio: 'ignore',
+    });
+    const deadline = Date.now() + 20_000;
+    while (!existsSync(socket)) {
+      if (Date.now() > deadline) throw new Error('podman system service did not start within 20 s');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    importTestBase(root, base);
+  });
+
+  afterAll(() => {
+    service?.kill('SIGTERM');
+    if (podman) execFileSync(podman, ['--storage-driver=vfs', 'rmi', '-f', base], { stdio: 'ignore' });
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  it('builds the FastAPI image, records its ID and digest, and reuses it when nothing changed', async () => {
+    const dir = serviceDir();
+    const options = {
+      strict: true,
+      dockerHost: `unix://${socket}`,
+      isolation: 'chroot' as const,
+      baseImages: { PYTHON_IMAGE: base },
+    };
+    const first = await runBuild({ ir: sampleIr(), serviceDir: dir }, options);
+    expect(first.result.image).toMatchObject({ status: 'built', reused: false });
+    if (first.result.image.status !== 'built') throw new Error('unreachable');
+    expect(first.result.image.id).toMatch(/^(sha256:)?[0-9a-f]{64}$/);
+    expect(first.result.image.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(first.result.image.engine).toMatch(/Podman/);
+    expect(first.log.join('\n')).toMatch(/pip install/);
+
+    const second = await runBuild({ ir: sampleIr(), serviceDir: dir }, options);
+    expect(second.result.image).toMatchObject({ status: 'built', reused: true, id: first.result.image.id });
+    execFileSync(podman!, ['--storage-driver=vfs', 'rmi', '-f', first.result.image.tag], { stdio: 'ignore' });
+  }, 180_000);
+});
