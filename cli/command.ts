@@ -19,8 +19,15 @@ export interface CommandSpec<O extends Record<string, OptionSpec>> {
   run(ctx: CommandContext<O>): Promise<number>;
 }
 
+type OptionValue<S extends OptionSpec> = S['type'] extends 'boolean'
+  ? boolean | undefined
+  : S extends { multiple: true }
+    ? string[] | undefined
+    : string | undefined;
+
 export interface CommandContext<O extends Record<string, OptionSpec>> {
-  values: { [K in keyof O]: O[K]['type'] extends 'boolean' ? boolean | undefined : string | undefined };
+  /** Parsed option values, the common options (`help`, `json`, `verbose`) included. */
+  values: { [K in keyof O]: OptionValue<O[K]> } & { [K in keyof typeof commonOptions]: boolean | undefined };
   positionals: string[];
   out: Output;
   cwd: string;
