@@ -117,7 +117,7 @@ export const appliedOverlaySchema = z.object({
   version: z.string(),
   type: z.enum(['domain', 'compliance']),
   priority: z.number(),
-  /** sha256 of the overlay file's canonical content. */
+  /** sha256 of the overlay file bytes. */
   digest: z.string(),
   /** explicit (brief/CLI), inferred (suggested above the auto-apply threshold) or required by another overlay. */
   reason: z.enum(['explicit', 'inferred', 'required']),
