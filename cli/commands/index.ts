@@ -11,4 +11,29 @@ export const commands: Record<string, { summary: string; load: () => Promise<Any
     summary: 'List and describe overlays',
     load: async () => (await import('./overlays.js')).default as AnyCommand,
   },
+  run: {
+    summary: 'Run the task graph for briefs (cached)',
+    load: async () => (await import('./run.js')).default as AnyCommand,
+  },
+  graph: { summary: 'Print the task graph', load: async () => (await import('./graph.js')).default as AnyCommand },
+  watch: {
+    summary: 'Re-run affected tasks when briefs, overlays or the config change',
+    load: async () => (await import('./watch.js')).default as AnyCommand,
+  },
+  cache: {
+    summary: 'Show, clean or prune the task cache',
+    load: async () => (await import('./cache.js')).default as AnyCommand,
+  },
+  keys: {
+    summary: 'Create a signing key pair for capsules',
+    load: async () => (await import('./keys.js')).default as AnyCommand,
+  },
+  capsule: {
+    summary: 'Verify, inspect or extract a .qlcapsule',
+    load: async () => (await import('./capsule.js')).default as AnyCommand,
+  },
+  deliver: {
+    summary: 'Deliver a capsule to folders, HTTP endpoints and OCI registries',
+    load: async () => (await import('./deliver.js')).default as AnyCommand,
+  },
 };

@@ -1,0 +1,122 @@
+// `qlf run`: runs the task graph (compile → generate → verify → ...) for the workspace's briefs, with caching.
+import { loadConfig } from '../../core/config.js';
+import { inputError } from '../../core/errors.js';
+import { affectedBriefs, runGraph, type TaskResult } from '../../graph/index.js';
+import { isStageName, STAGES } from '../../graph/stages.js';
+import { commonOptions, defineCommand } from '../command.js';
+import { createProgress, formatSummary } from './run-progress.js';
+
+function jsonTask(task: TaskResult) {
+  return {
+    id: task.id,
+    brief: task.brief,
+    stage: task.stage,
+    hash: task.hash,
+    status: task.status,
+    cache: task.cache,
+    durationMs: task.durationMs,
+    ...(task.error === undefined ? {} : { error: task.error }),
+  };
+}
+
+export default defineCommand({
+  name: 'run',
+  summary: 'Run the task graph for briefs (cached)',
+  usage: 'run [paths...] [options]',
+  details: [
+    'Paths are brief files or folders narrowing which briefs run (default: all); the briefs they use run too.',
+    '',
+    'Examples:',
+    '  qlf run                         every stage of every brief',
+    '  qlf run examples/shop --stage generate',
+    '  qlf run --affected --base main  briefs changed since main, and their dependents',
+    '',
+    'Exit code: 0 all tasks ok, 1 a task failed, 2 bad input, 130 interrupted.',
+  ].join('\n'),
+  options: {
+    json: commonOptions.json,
+    verbose: commonOptions.verbose,
+    stage: { type: 'string', description: `Run stages up to this one (${STAGES.join(', ')}).`, valueName: 'stage' },
+    continue: { type: 'boolean', description: 'Keep running other briefs after a task fails.' },
+    affected: { type: 'boolean', description: 'Only briefs affected by changes since --base (and their dependents).' },
+    base: { type: 'string', description: 'Git ref for --affected. Default: main.', valueName: 'ref' },
+    'no-cache': { type: 'boolean', description: 'Neither read nor write the task cache.' },
+    strict: { type: 'boolean', description: 'Verify: a skipped check (missing tool) fails.' },
+    concurrency: { type: 'string', description: 'Tasks at once (default: cores - 1).', valueName: 'n' },
+  },
+  async run({ values, positionals, out, cwd }) {
+    if (values.stage !== undefined && !isStageName(values.stage)) {
+      throw inputError('E_USAGE', `--stage ${JSON.stringify(values.stage)} is not a stage`, {
+        hint: `Use one of: ${STAGES.join(', ')}.`,
+      });
+    }
+    let concurrency: number | undefined;
+    if (values.concurrency !== undefined) {
+      concurrency = Number(values.concurrency);
+      if (!Number.isInteger(concurrency) || concurrency < 1) {
+        throw inputError('E_USAGE', `--concurrency ${JSON.stringify(values.concurrency)} is not a positive integer`, {
+          hint: 'Pass a whole number of tasks, e.g. --concurrency 4.',
+        });
+      }
+    }
+    if (values.base !== undefined && !values.affected) {
+      throw inputError('E_USAGE', '--base only makes sense with --affected', { hint: 'Add --affected.' });
+    }
+    const config = await loadConfig(cwd);
+    if (values.strict) config.verify = { ...config.verify, strict: true };
+    const only = values.affected ? await affectedBriefs({ config, base: values.base ?? 'main' }) : undefined;
+
+    const live = out.isTTY && !process.env.CI && !values.json;
+    const progress = createProgress(out, {
+      live,
+      write: values.json ? out.info : out.print,
+      verbose: values.verbose,
+    });
+    const controller = new AbortController();
+    let interrupts = 0;
+    const onSigint = () => {
+      interrupts++;
+      if (interrupts === 1) {
+        out.info('interrupted: stopping running tasks (press Ctrl-C again to quit at once)');
+        controller.abort();
+      } else {
+        process.exit(130);
+      }
+    };
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigint);
+    try {
+      const result = await runGraph({
+        config,
+        paths: positionals,
+        cwd,
+        only,
+        stage: values.stage as never,
+        cache: !values['no-cache'],
+        continue: values.continue === true,
+        concurrency,
+        signal: controller.signal,
+        // A module of stage tasks to run instead of the built-in ones (engine tests, stage development).
+        taskModule: process.env.QLF_TASK_MODULE || undefined,
+        onEvent: (event) => {
+          // Under --json, stderr carries only what needs attention: retries and failures.
+          if (values.json && event.type === 'task:end' && event.result.status !== 'failed') return;
+          progress.onEvent(event);
+        },
+      });
+      progress.stop();
+      if (values.json) {
+        out.json({ tasks: result.tasks.map(jsonTask), totals: result.totals, interrupted: result.interrupted });
+      } else {
+        if (result.tasks.length === 0) out.print('No briefs matched: nothing to run.');
+        out.print(formatSummary(result.totals, out, result.interrupted));
+      }
+      if (result.interrupted) return 130;
+      return result.totals.failed > 0 || result.totals.skipped > 0 ? 1 : 0;
+    } finally {
+      progress.stop();
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
+    }
+  },
+});

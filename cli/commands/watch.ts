@@ -1,0 +1,235 @@
+// `qlf watch`: runs the task graph once, then re-runs exactly what a saved brief, overlay or config file affects
+// (debounced), printing each run; errors are printed and the watch goes on. Ctrl-C stops watchers and the run.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { relative, resolve, sep } from 'node:path';
+import { type FSWatcher, watch } from 'chokidar';
+import picomatch from 'picomatch';
+import { loadConfig, type ResolvedConfig } from '../../core/config.js';
+import { inputError, isQlfError } from '../../core/errors.js';
+import { discoverBriefs, runGraph } from '../../graph/index.js';
+import { briefOutDir } from '../../graph/publish.js';
+import type { BriefRef } from '../../graph/stage-task.js';
+import { isStageName, STAGES, type StageName } from '../../graph/stages.js';
+import { builtinOverlayDir } from '../../overlays/lib/load-overlay-registry.js';
+import { commonOptions, defineCommand } from '../command.js';
+import { formatError, type Output } from '../output.js';
+import { createProgress, formatSummary } from './run-progress.js';
+
+/** Quiet time after the last save before a run starts: editors write a file in several steps. */
+const DEBOUNCE_MS = 100;
+const ALWAYS_IGNORED = ['node_modules', '.git', '.nx', '.qlf'];
+
+const posix = (path: string) => path.split(sep).join('/');
+
+/** What a batch of saved files asks for: every brief (config or overlay changed), some briefs, or nothing. */
+export type RunScope = { all: true } | { all: false; files: string[] };
+
+/** Where to watch: the fixed part of each brief glob, the overlay folders and the config file. */
+function watchRoots(config: ResolvedConfig): string[] {
+  const bases = config.briefs.map((glob) => resolve(config.root, picomatch.scan(glob).base || '.'));
+  return [
+    ...new Set([
+      ...bases,
+      ...config.overlays.dirs,
+      builtinOverlayDir(),
+      ...(config.configFile ? [config.configFile] : []),
+    ]),
+  ];
+}
+
+/** Names of the briefs whose last IR applied one of `overlays` (a changed overlay only matters to its users). */
+async function overlayUsers(config: ResolvedConfig, briefs: BriefRef[], overlays: Set<string>): Promise<string[]> {
+  const users: string[] = [];
+  for (const brief of briefs) {
+    try {
+      const ir = JSON.parse(await readFile(resolve(briefOutDir(config, brief.name), 'ir.json'), 'utf8')) as {
+        overlays?: { applied?: { name: string }[] };
+      };
+      if ((ir.overlays?.applied ?? []).some((applied) => overlays.has(applied.name))) users.push(brief.name);
+    } catch {
+      users.push(brief.name); // never compiled: it must run anyway
+    }
+  }
+  return users;
+}
+
+/** `names` plus every brief that uses one of them, transitively. */
+function withDependents(briefs: BriefRef[], names: Iterable<string>): string[] {
+  const selected = new Set(names);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const brief of briefs) {
+      if (!selected.has(brief.name) && brief.uses.some((used) => selected.has(used))) {
+        selected.add(brief.name);
+        grew = true;
+      }
+    }
+  }
+  return [...selected].sort();
+}
+
+interface WatchSession {
+  config: ResolvedConfig;
+  stage?: StageName;
+  out: Output;
+  signal: AbortSignal;
+}
+
+/** One run of the graph over `only` (all briefs when undefined); prints tasks that ran and a summary. */
+async function runOnce(session: WatchSession, only: string[] | undefined, reason: string): Promise<void> {
+  const { out, config } = session;
+  out.print(out.style.bold(`qlf watch: ${reason}`));
+  const progress = createProgress(out, { live: false, write: out.print });
+  try {
+    const result = await runGraph({
+      config,
+      only,
+      stage: session.stage,
+      continue: true,
+      signal: session.signal,
+      onEvent: (event) => {
+        // Cache hits are what did not change: count them, print only the work.
+        if (event.type === 'task:end' && event.result.status === 'cached') return;
+        progress.onEvent(event);
+      },
+    });
+    progress.stop();
+    out.print(formatSummary(result.totals, out, result.interrupted));
+  } catch (error) {
+    progress.stop();
+    out.print(describeError(error, out));
+  }
+}
+
+/** Any error as text: the watch prints it and goes on waiting. */
+function describeError(error: unknown, out: Output): string {
+  return isQlfError(error) ? formatError(error, out) : `error E_INTERNAL: ${(error as Error)?.stack ?? String(error)}`;
+}
+
+export default defineCommand({
+  name: 'watch',
+  summary: 'Re-run the affected tasks whenever a brief, overlay or the config is saved',
+  usage: 'watch [options]',
+  details: [
+    'Runs every brief once, then watches the briefs (config `briefs`), the overlay folders and the config file.',
+    'A save re-runs only the briefs it affects (and the briefs that use them); errors are printed and watching',
+    'goes on. Briefs added or deleted while watching are picked up. Ctrl-C stops.',
+    '',
+    'Example:',
+    '  qlf watch --stage generate',
+  ].join('\n'),
+  options: {
+    stage: { type: 'string', description: `Run stages up to this one (${STAGES.join(', ')}).`, valueName: 'stage' },
+    verbose: commonOptions.verbose,
+  },
+  positionals: false,
+  async run({ values, out, cwd }) {
+    if (values.stage !== undefined && !isStageName(values.stage)) {
+      throw inputError('E_USAGE', `--stage ${JSON.stringify(values.stage)} is not a stage`, {
+        hint: `Use one of: ${STAGES.join(', ')}.`,
+      });
+    }
+    const stage = values.stage as StageName | undefined;
+    const controller = new AbortController();
+    const session: WatchSession = { config: await loadConfig(cwd), stage, out, signal: controller.signal };
+    const changed = new Set<string>();
+    let timer: NodeJS.Timeout | undefined;
+    let running: Promise<void> = Promise.resolve();
+    let watcher: FSWatcher | undefined;
+
+    const isBrief = (file: string) => {
+      const rel = posix(relative(session.config.root, file));
+      return picomatch.isMatch(rel, session.config.briefs) && !picomatch.isMatch(rel, session.config.ignore);
+    };
+    const isOverlay = (file: string) =>
+      /\.ya?ml$/.test(file) &&
+      [...session.config.overlays.dirs, builtinOverlayDir()].some((dir) => file.startsWith(`${dir}${sep}`));
+
+    const processBatch = async (files: string[]) => {
+      if (controller.signal.aborted) return;
+      const shown = files.map((file) => posix(relative(session.config.root, file))).join(', ');
+      try {
+        if (session.config.configFile && files.includes(session.config.configFile)) {
+          session.config = await loadConfig(cwd);
+          await restartWatcher();
+          await runOnce(session, undefined, `config changed (${shown}): running every brief`);
+          return;
+        }
+        const briefs = await discoverBriefs(session.config);
+        const byFile = new Map(briefs.map((brief) => [brief.file, brief.name]));
+        const names = new Set(files.map((file) => byFile.get(file)).filter((name): name is string => !!name));
+        const overlayNames = new Set<string>();
+        for (const file of files.filter(isOverlay)) {
+          const text = existsSync(file) ? await readFile(file, 'utf8') : '';
+          overlayNames.add(/^name:\s*([a-z0-9-]+)/m.exec(text)?.[1] ?? file.replace(/^.*[/\\]|\.ya?ml$/g, ''));
+        }
+        for (const name of await overlayUsers(session.config, briefs, overlayNames)) names.add(name);
+        const removed = files.filter((file) => isBrief(file) && !existsSync(file));
+        for (const file of removed) out.print(`qlf watch: ${posix(relative(session.config.root, file))} was removed`);
+        if (names.size === 0) {
+          if (removed.length === 0) out.print(`qlf watch: ${shown} changed; no brief is affected`);
+        } else {
+          const only = withDependents(briefs, names);
+          await runOnce(session, only, `${shown} changed: running ${only.join(', ')}`);
+        }
+      } catch (error) {
+        out.print(describeError(error, out));
+      }
+      out.print('qlf watch: waiting for changes (Ctrl-C to stop)');
+    };
+
+    const schedule = (file: string) => {
+      changed.add(resolve(file));
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        const files = [...changed].sort();
+        changed.clear();
+        running = running.then(() => processBatch(files));
+      }, DEBOUNCE_MS);
+    };
+
+    async function restartWatcher() {
+      await watcher?.close();
+      const { config } = session;
+      const outRel = posix(relative(config.root, config.outDir));
+      watcher = watch(watchRoots(config), {
+        ignoreInitial: true,
+        ignored: (path) => {
+          const rel = posix(relative(config.root, path));
+          const first = rel.split('/')[0] ?? '';
+          return ALWAYS_IGNORED.includes(first) || rel === outRel || rel.startsWith(`${outRel}/`);
+        },
+      });
+      const relevant = (file: string) =>
+        isBrief(resolve(file)) || isOverlay(resolve(file)) || resolve(file) === config.configFile;
+      for (const event of ['add', 'change', 'unlink'] as const) {
+        watcher.on(event, (file) => {
+          if (relevant(file)) schedule(file);
+        });
+      }
+      watcher.on('error', (error) => out.info(`qlf watch: watcher error: ${(error as Error).message}`));
+      await new Promise<void>((done) => watcher?.once('ready', () => done()));
+    }
+
+    const stopped = new Promise<void>((done) => {
+      const stop = () => {
+        out.print('qlf watch: stopping');
+        controller.abort();
+        done();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+
+    await restartWatcher();
+    running = runOnce(session, undefined, 'initial run').then(() =>
+      out.print('qlf watch: waiting for changes (Ctrl-C to stop)'),
+    );
+    await stopped;
+    if (timer) clearTimeout(timer);
+    await watcher?.close();
+    await running.catch(() => undefined);
+    return 0;
+  },
+});

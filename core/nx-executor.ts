@@ -1,0 +1,48 @@
+// The shared body of qlf's Nx executors: validate the options, load the workspace config, run ONE stage for ONE brief
+// through the engine's `runStage` (Nx does the caching), print what the stage printed, and report `{ success }`.
+import { join } from 'node:path';
+import type { ExecutorContext } from '@nx/devkit';
+import type { z } from 'zod';
+import { createOutput, formatError } from '../cli/output.js';
+import { runStage } from '../graph/run-stage.js';
+import type { StageName } from '../graph/stages.js';
+import { executorOptionsSchemas } from '../schemas/executor-options.js';
+import { loadConfig, type ResolvedConfig } from './config.js';
+import { inputError, isQlfError } from './errors.js';
+import { zodIssues } from './zod-issues.js';
+
+type Options<S extends StageName> = z.output<(typeof executorOptionsSchemas)[S]>;
+
+/** Option overrides a stage applies to the loaded config (e.g. verify's `strict`). */
+export type ConfigOverride<S extends StageName> = (config: ResolvedConfig, options: Options<S>) => void;
+
+/** An Nx executor for `stage`: thin on purpose, so Nx and `qlf run` do the same work. */
+export function createStageExecutor<S extends StageName>(stage: S, override?: ConfigOverride<S>) {
+  return async function qlfStageExecutor(raw: unknown, context: ExecutorContext): Promise<{ success: boolean }> {
+    const out = createOutput();
+    try {
+      const parsed = executorOptionsSchemas[stage].safeParse(raw ?? {});
+      if (!parsed.success) {
+        throw inputError('E_EXECUTOR_OPTIONS', `invalid options for qlf:${stage}`, {
+          issues: zodIssues(parsed.error, { code: 'E_EXECUTOR_OPTIONS' }),
+        });
+      }
+      const options = parsed.data as Options<S>;
+      const project = context.projectName ? context.projectsConfigurations?.projects[context.projectName] : undefined;
+      if (!options.brief && !project) {
+        throw inputError('E_EXECUTOR_PROJECT', `qlf:${stage} ran without a project`, {
+          hint: 'Run it as a project target (`nx run <brief>:<stage>`) or pass the `brief` option.',
+        });
+      }
+      const briefFile = join(context.root, options.brief ?? join(project?.root ?? '', 'brief.qlf.yaml'));
+      const config = await loadConfig(context.root);
+      override?.(config, options);
+      const result = await runStage({ config, briefFile, stage });
+      if (result.terminalOutput) out.print(result.terminalOutput);
+      return { success: true };
+    } catch (error) {
+      out.info(isQlfError(error) ? formatError(error, out) : `error E_INTERNAL: ${(error as Error)?.stack ?? error}`);
+      return { success: false };
+    }
+  };
+}

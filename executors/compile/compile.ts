@@ -1,0 +1,167 @@
+// The compile stage: brief → canonical IR. Deterministic, offline and pattern-based; same brief, same bytes.
+import { canonicalJson } from '../../core/canonical-json.js';
+import { isQlfError, QlfError, workError } from '../../core/errors.js';
+import { applyOverlays, type OverlayRegistry, type OverlayRequest, resolveOverlays } from '../../overlays/index.js';
+import type { Brief } from '../../schemas/brief.js';
+import type { ComplianceName } from '../../schemas/common.js';
+import { type IR, IR_VERSION, irSchema } from '../../schemas/ir.js';
+import type { Controls } from '../../schemas/overlay.js';
+import { type Analysis, analyze } from './lib/analyze.js';
+import { buildRelationships } from './lib/detect-relationships.js';
+import { byDefault, explicit, type Finding, WarningSink } from './lib/finding.js';
+import { locateInBrief, parseBrief } from './lib/load-brief.js';
+import { mergeEntities, mergeOps, mergeStack } from './lib/merge-explicit.js';
+import { complianceOfOverlay, suggestOverlays } from './lib/suggest-overlays.js';
+import { dropEntitiesOfUsedServices } from './lib/used-services.js';
+import { contradictionWarnings } from './lib/warnings.js';
+
+export interface CompileInput {
+  /** Brief YAML text (with its file name for messages), or an already parsed brief. */
+  source: { text: string; file?: string } | { brief: Brief };
+  overlays: OverlayRegistry;
+  /** Suggested overlays at or above this confidence are applied. */
+  autoApplyThreshold: number;
+  /** Overlays to apply on top of the brief's own (e.g. from `--overlay`). */
+  extraOverlays?: string[];
+}
+
+export interface CompileResult {
+  ir: IR;
+  /** `canonicalJson(ir)`: the bytes written to `ir.json`. */
+  json: string;
+}
+
+const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function mergeCompliance(brief: Brief, analysis: Analysis): Finding<ComplianceName>[] {
+  const result = new Map<ComplianceName, Finding<ComplianceName>>();
+  for (const c of analysis.compliance) result.set(c.value, c);
+  for (const c of brief.compliance ?? []) result.set(c, explicit(c));
+  return [...result.values()].sort((a, b) => byString(a.value, b.value));
+}
+
+/** Overlays to apply: the brief's and the caller's (explicit), explicit domain/compliance, and strong suggestions. */
+function overlayRequests(brief: Brief, ir: IR, input: CompileInput): OverlayRequest[] {
+  const requests: OverlayRequest[] = [];
+  for (const name of [...(brief.overlays ?? []), ...(input.extraOverlays ?? [])]) {
+    requests.push({ name, reason: 'explicit', confidence: 1 });
+  }
+  for (const loaded of input.overlays.list()) {
+    const name = loaded.overlay.name;
+    const regime = complianceOfOverlay(name);
+    const explicitRegime =
+      regime !== undefined && ir.compliance.some((c) => c.value === regime && c.origin === 'explicit');
+    const explicitDomain = ir.domain.origin === 'explicit' && ir.domain.value === name;
+    if (explicitRegime || explicitDomain) requests.push({ name, reason: 'explicit', confidence: 1 });
+  }
+  for (const suggestion of ir.overlays.suggested) {
+    if (suggestion.confidence >= input.autoApplyThreshold) {
+      requests.push({ name: suggestion.name, reason: 'inferred', confidence: suggestion.confidence });
+    }
+  }
+  return requests;
+}
+
+/** Points an unknown-overlay error at the brief's `overlays:` entry that named it. */
+function locateOverlayError(error: unknown, brief: Brief, text: string, file?: string): unknown {
+  if (!isQlfError(error) || error.code !== 'E_OVERLAY_UNKNOWN') return error;
+  const issues = error.issues.map((issue) => {
+    if (issue.file) return issue;
+    const index = (brief.overlays ?? []).findIndex((name) => issue.message.includes(`\`${name}\``));
+    const where = index >= 0 ? locateInBrief(text, ['overlays', index]) : undefined;
+    return where
+      ? { ...issue, file, line: where.line, column: where.column, path: `overlays[${index}]` }
+      : { ...issue, file };
+  });
+  return new QlfError(error.code, error.message, { hint: error.hint, kind: error.kind, issues });
+}
+
+export async function runCompile(input: CompileInput): Promise<CompileResult> {
+  const source = input.source;
+  const brief = 'brief' in source ? source.brief : parseBrief(source.text, source.file);
+  const warnings = new WarningSink();
+  const analysis = analyze(brief.description, warnings);
+  const merged = mergeEntities(brief, analysis.entities, warnings);
+  const { entities, relationships } = dropEntitiesOfUsedServices(
+    merged.entities,
+    buildRelationships(
+      [...merged.relations, ...analysis.relations],
+      new Set(merged.entities.map((e) => e.name)),
+      warnings,
+    ),
+    brief.uses ?? [],
+    warnings,
+  );
+  const domain = brief.domain !== undefined ? explicit(brief.domain) : analysis.domain;
+  if (
+    brief.domain !== undefined &&
+    analysis.domain.origin === 'inferred' &&
+    analysis.domain.value !== brief.domain &&
+    analysis.domain.confidence >= 0.8
+  ) {
+    warnings.add(
+      'W_DOMAIN_OVERRIDDEN',
+      `the brief says domain ${brief.domain}, but the description reads as ${analysis.domain.value}; kept ${brief.domain}.`,
+      { path: 'domain' },
+    );
+  }
+  const compliance = mergeCompliance(brief, analysis);
+  const security = brief.security ?? {};
+  const controls: IR['controls'] = { minAuth: 'none', tls: false, auditLog: security.auditLog ?? false };
+  if (security.encryptionAtRest !== undefined) controls.encryptionAtRest = security.encryptionAtRest;
+  if (security.rateLimitPerMinute !== undefined) controls.rateLimitPerMinute = security.rateLimitPerMinute;
+
+  const draft: IR = {
+    irVersion: IR_VERSION,
+    name: brief.name,
+    description: brief.description,
+    domain,
+    compliance,
+    stack: mergeStack(brief, analysis.stack),
+    entities,
+    relationships,
+    api: {
+      auth: brief.api?.auth !== undefined ? explicit(brief.api.auth) : analysis.auth,
+      pagination: brief.api?.pagination !== undefined ? explicit(brief.api.pagination) : byDefault('offset' as const),
+      basePath: brief.api?.basePath ?? '/api/v1',
+      endpoints: [],
+    },
+    ops: mergeOps(brief, analysis),
+    features: analysis.features,
+    controls,
+    overlays: {
+      applied: [],
+      suggested: suggestOverlays(
+        analysis.doc,
+        input.overlays.list().map((l) => l.overlay),
+        { domain, compliance },
+      ),
+      decisions: [],
+      rules: [],
+      prompts: {},
+    },
+    uses: [...new Set(brief.uses ?? [])].sort(byString),
+    warnings: [],
+  };
+  for (const w of contradictionWarnings(draft, analysis)) warnings.add(w.code, w.message, w);
+  draft.warnings = [...warnings.items].sort((a, b) => byString(a.code, b.code) || byString(a.message, b.message));
+
+  const explicitControls: Partial<Controls> = {};
+  for (const key of ['encryptionAtRest', 'rateLimitPerMinute', 'auditLog'] as const) {
+    if (security[key] !== undefined) Object.assign(explicitControls, { [key]: security[key] });
+  }
+  let resolved: ReturnType<typeof resolveOverlays>;
+  try {
+    resolved = resolveOverlays(overlayRequests(brief, draft, input), input.overlays);
+  } catch (error) {
+    throw 'text' in source ? locateOverlayError(error, brief, source.text, source.file) : error;
+  }
+  const ir = applyOverlays(draft, resolved, { explicit: explicitControls });
+  const checked = irSchema.safeParse(ir);
+  if (!checked.success) {
+    throw workError('E_COMPILE_IR', `compiling ${brief.name} produced an invalid IR: ${checked.error.message}`, {
+      hint: 'This is a qlf bug: report it with the brief.',
+    });
+  }
+  return { ir: checked.data, json: canonicalJson(checked.data) };
+}

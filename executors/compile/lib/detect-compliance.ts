@@ -1,0 +1,24 @@
+// Reads compliance regimes (PCI DSS, HIPAA, GDPR, SOC 2) from a description, ignoring negated mentions.
+import type { ComplianceName } from '../../../schemas/common.js';
+import { type Finding, inferred, type WarningSink } from './finding.js';
+import { scoreTerms } from './score-terms.js';
+import type { Doc } from './text-match.js';
+import { COMPLIANCE_TERMS } from './vocabulary.js';
+
+const COMPLIANCE_FLOOR = 0.6;
+
+export function detectCompliance(doc: Doc, warnings: WarningSink): Finding<ComplianceName>[] {
+  const found: Finding<ComplianceName>[] = [];
+  for (const score of scoreTerms(doc, COMPLIANCE_TERMS)) {
+    if (score.score >= COMPLIANCE_FLOOR) {
+      found.push(inferred(score.key, score.score, score.spans[0]));
+    } else if (score.score > 0) {
+      warnings.add(
+        'W_COMPLIANCE_WEAK',
+        `the description hints at ${score.key} ("${score.spans[0]?.text ?? ''}") without naming it; not applied. Add it to \`compliance:\` if it applies.`,
+        { span: score.spans[0], path: 'compliance' },
+      );
+    }
+  }
+  return found;
+}

@@ -1,0 +1,78 @@
+import { createConfig, lintFromString } from '@redocly/openapi-core';
+import { describe, expect, it } from 'vitest';
+import { clinicIr, notesIr, paymentsIr } from '../fixtures/ir-fixtures.js';
+import { routeTable } from '../lib/routes.js';
+import openapi, { openapiDocument } from './openapi.js';
+
+const ctx = { qlfVersion: '1.2.3' };
+// biome-ignore lint/suspicious/noExplicitAny: assertions walk an untyped JSON document
+type Json = any;
+type Doc = {
+  paths: Record<string, Record<string, Json>>;
+  components: { schemas: Record<string, Json>; securitySchemes?: Json };
+};
+const doc = (ir = paymentsIr()) => openapiDocument(ir, ctx) as unknown as Doc;
+
+describe('openapi agent', () => {
+  it('documents exactly the route table, with its operation ids', () => {
+    for (const ir of [paymentsIr(), clinicIr(), notesIr()]) {
+      const { paths } = doc(ir);
+      const documented = Object.entries(paths).flatMap(([path, item]) =>
+        Object.entries(item).map(([method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}`),
+      );
+      const table = routeTable(ir).map((route) => `${route.method} ${route.path} ${route.operationId}`);
+      expect(documented.sort()).toEqual(table.sort());
+    }
+  });
+
+  it('shows masked fields as masked strings and leaves minimum-necessary fields out of lists', () => {
+    const card = doc().components.schemas.PaymentRead.properties.card_number;
+    expect(card.type).toBe('string');
+    expect(card.pattern).toContain('\\*{4}');
+    const clinic = doc(clinicIr()).components.schemas;
+    expect(clinic.PatientRead.properties.diagnosis).toBeDefined();
+    expect(clinic.PatientListItem.properties.diagnosis).toBeUndefined();
+    expect(clinic.PatientList.properties.items.items.$ref).toBe('#/components/schemas/PatientListItem');
+  });
+
+  it('writes decimals as strings in responses and declares the idempotency header', () => {
+    const { paths, components } = doc();
+    expect(components.schemas.PaymentRead.properties.amount).toMatchObject({ type: 'string', format: 'decimal' });
+    const params = paths['/api/v1/payments']?.post.parameters.map((p: { name: string }) => p.name);
+    expect(params).toEqual(['Idempotency-Key']);
+    expect(Object.keys(paths['/api/v1/payments']?.post.responses).sort()).toEqual(['201', '401', '409', '422']);
+    expect(Object.keys(paths['/api/v1/payments/{id}']?.delete.responses).sort()).toEqual(['204', '401', '404', '422']);
+  });
+
+  it('declares the security scheme the auth mode uses, and none without auth', () => {
+    expect(doc().components.securitySchemes).toEqual({
+      bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+    });
+    expect(doc(clinicIr()).components.securitySchemes).toEqual({
+      apiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+    });
+    expect(doc(notesIr()).components.securitySchemes).toBeUndefined();
+    expect(doc().paths['/health']?.get.security).toBeUndefined();
+    expect(doc().paths['/api/v1/orders']?.get.security).toEqual([{ bearerAuth: [] }]);
+  });
+
+  it('passes Redocly recommended rules without errors', async () => {
+    for (const ir of [paymentsIr(), clinicIr(), notesIr()]) {
+      const [file] = openapi.generate(ir, ctx);
+      const config = await createConfig({
+        extends: ['recommended'],
+        rules: {
+          'no-empty-servers': 'off',
+          'security-defined':
+            ir.api.auth.value === 'none'
+              ? 'off'
+              : { severity: 'error', exceptions: [{ path: '/health' }, { path: '/ready' }, { path: '/auth/token' }] },
+        } as never,
+      });
+      const problems = await lintFromString({ source: file?.content ?? '', absoluteRef: '/openapi.json', config });
+      const errors = problems.filter((p) => p.severity === 'error').map((p) => `${p.ruleId}: ${p.message}`);
+      expect(errors, ir.name).toEqual([]);
+      expect(JSON.parse(file?.content ?? '{}').openapi).toBe('3.1.0');
+    }
+  });
+});

@@ -1,0 +1,307 @@
+// The OpenAPI agent: `openapi.json` (OpenAPI 3.1) built from the route table and the FastAPI view model, so the
+// document lists exactly the operations the generated app serves, with masked and omitted fields as served.
+import { canonicalJson } from '../../../core/canonical-json.js';
+import type { IR } from '../../../schemas/ir.js';
+import type { AgentContext, GeneratorAgent } from '../lib/agent.js';
+import { type FastapiView, fastapiView, type ViewEntity, type ViewField } from '../lib/fastapi-view.js';
+import { DECIMAL_PRECISION, EMAIL_PATTERN } from '../lib/python-types.js';
+import type { Route } from '../lib/routes.js';
+
+type Schema = Record<string, unknown>;
+
+const DECIMAL_STRING = `^-?\\d{1,${DECIMAL_PRECISION.digits - DECIMAL_PRECISION.places}}(\\.\\d{1,${DECIMAL_PRECISION.places}})?$`;
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }] });
+
+/** JSON Schema of a field as a request accepts it. */
+function requestSchema(field: ViewField): Schema {
+  const bounds: Schema = {};
+  if (field.min !== undefined)
+    bounds[field.type === 'integer' || field.type === 'decimal' ? 'minimum' : 'minLength'] = field.min;
+  if (field.max !== undefined)
+    bounds[field.type === 'integer' || field.type === 'decimal' ? 'maximum' : 'maxLength'] = field.max;
+  switch (field.type) {
+    case 'string':
+    case 'text':
+      return {
+        type: 'string',
+        ...(field.type === 'string' && field.max === undefined ? { maxLength: 255 } : {}),
+        ...bounds,
+        ...(field.pattern ? { pattern: field.pattern } : {}),
+      };
+    case 'email':
+      return { type: 'string', format: 'email', maxLength: 320, pattern: EMAIL_PATTERN };
+    case 'url':
+      return { type: 'string', format: 'uri', maxLength: 2048 };
+    case 'uuid':
+      return { type: 'string', format: 'uuid' };
+    case 'integer':
+      return { type: 'integer', ...bounds };
+    case 'decimal':
+      return {
+        anyOf: [
+          { type: 'number', ...bounds },
+          { type: 'string', pattern: DECIMAL_STRING },
+        ],
+      };
+    case 'boolean':
+      return { type: 'boolean' };
+    case 'date':
+      return { type: 'string', format: 'date' };
+    case 'datetime':
+      return { type: 'string', format: 'date-time' };
+    case 'enum':
+      return { type: 'string', enum: field.values ?? [] };
+    default:
+      return {};
+  }
+}
+
+/** JSON Schema of a field as responses show it: decimals as strings, masked values as `**** **** **** 1234`. */
+function responseSchema(field: ViewField): Schema {
+  if (field.response === 'mask-last4')
+    return {
+      type: 'string',
+      pattern: '^\\*{4} \\*{4} \\*{4} .{0,4}$',
+      description: 'Masked: last four characters only',
+    };
+  if (field.type === 'decimal') return { type: 'string', format: 'decimal', pattern: DECIMAL_STRING };
+  const schema = requestSchema(field);
+  delete schema.maxLength;
+  delete schema.minLength;
+  delete schema.minimum;
+  delete schema.maximum;
+  return schema;
+}
+
+function entitySchemas(entity: ViewEntity): Record<string, Schema> {
+  const create: Schema = { type: 'object', additionalProperties: false, properties: {}, required: [] };
+  const update: Schema = { type: 'object', additionalProperties: false, properties: {} };
+  const createProps = create.properties as Record<string, Schema>;
+  const updateProps = update.properties as Record<string, Schema>;
+  const required = create.required as string[];
+  for (const field of entity.fields) {
+    createProps[field.name] = field.required ? requestSchema(field) : nullable(requestSchema(field));
+    updateProps[field.name] = nullable(requestSchema(field));
+    if (field.required) required.push(field.name);
+  }
+  for (const fk of entity.foreignKeys) {
+    createProps[fk.column] = fk.required ? { type: 'integer' } : nullable({ type: 'integer' });
+    updateProps[fk.column] = nullable({ type: 'integer' });
+    if (fk.required) required.push(fk.column);
+  }
+  for (const m2m of entity.manyToMany) {
+    createProps[m2m.idsField] = { type: 'array', items: { type: 'integer' } };
+    updateProps[m2m.idsField] = nullable({ type: 'array', items: { type: 'integer' } });
+  }
+  const read = (list: boolean): Schema => {
+    const properties: Record<string, Schema> = { id: { type: 'integer' } };
+    const req = ['id'];
+    for (const field of entity.fields) {
+      if (field.response === 'omit' || (list && !field.inList)) continue;
+      properties[field.name] = field.required ? responseSchema(field) : nullable(responseSchema(field));
+      if (field.required) req.push(field.name);
+    }
+    for (const fk of entity.foreignKeys) {
+      properties[fk.column] = fk.required ? { type: 'integer' } : nullable({ type: 'integer' });
+      if (fk.required) req.push(fk.column);
+    }
+    for (const m2m of entity.manyToMany) properties[m2m.idsField] = { type: 'array', items: { type: 'integer' } };
+    properties.created_at = { type: 'string', format: 'date-time' };
+    properties.updated_at = { type: 'string', format: 'date-time' };
+    req.push('created_at', 'updated_at');
+    return { type: 'object', properties, required: req };
+  };
+  const schemas: Record<string, Schema> = {
+    [`${entity.name}Create`]: create,
+    [`${entity.name}Update`]: update,
+    [`${entity.name}Read`]: read(false),
+  };
+  if (entity.reducedList) {
+    schemas[`${entity.name}ListItem`] = { ...read(true), description: 'List view: minimum necessary fields only' };
+  }
+  schemas[`${entity.name}List`] = {
+    type: 'object',
+    properties: {
+      items: { type: 'array', items: ref(`${entity.name}${entity.reducedList ? 'ListItem' : 'Read'}`) },
+      total: { type: 'integer' },
+      limit: { type: 'integer' },
+      offset: { type: 'integer' },
+    },
+    required: ['items', 'total', 'limit', 'offset'],
+  };
+  return schemas;
+}
+
+const json = (schema: Schema) => ({ content: { 'application/json': { schema } } });
+const error = (description: string) => ({ description, ...json(ref('HTTPError')) });
+
+function operation(route: Route, view: FastapiView): Schema {
+  const entity = view.entities.find((e) => e.name === route.entity);
+  const responses: Record<string, unknown> = {};
+  const parameters: Schema[] = [];
+  let requestBody: Schema | undefined;
+  const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer' } };
+  switch (route.kind) {
+    case 'health':
+      responses['200'] = { description: 'Alive', ...json({ type: 'object' }) };
+      break;
+    case 'ready':
+      responses['200'] = { description: 'Ready', ...json({ type: 'object' }) };
+      responses['503'] = { description: 'The database is unreachable', ...json({ type: 'object' }) };
+      break;
+    case 'auth-token':
+      requestBody = {
+        required: true,
+        content: {
+          'application/x-www-form-urlencoded': {
+            schema: {
+              type: 'object',
+              properties: {
+                username: { type: 'string' },
+                password: { type: 'string' },
+                grant_type: { type: 'string' },
+              },
+              required: ['username', 'password'],
+            },
+          },
+        },
+      };
+      responses['200'] = { description: 'A bearer token', ...json(ref('TokenResponse')) };
+      responses['401'] = error('Wrong username or password');
+      responses['422'] = { description: 'Validation error', ...json(ref('HTTPValidationError')) };
+      break;
+    case 'list':
+      parameters.push(
+        {
+          name: 'limit',
+          in: 'query',
+          required: false,
+          schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+        },
+        { name: 'offset', in: 'query', required: false, schema: { type: 'integer', minimum: 0, default: 0 } },
+        ...(entity?.filters ?? []).map((f) => {
+          const field = entity?.fields.find((x) => x.name === f.name);
+          return {
+            name: f.name,
+            in: 'query',
+            required: false,
+            schema: field ? responseSchema(field) : { type: 'integer' },
+          };
+        }),
+      );
+      responses['200'] = { description: 'A page of records', ...json(ref(`${route.entity}List`)) };
+      break;
+    case 'create':
+      if (entity?.idempotent) {
+        parameters.push({
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: false,
+          schema: { type: 'string', maxLength: 255 },
+          description: 'Same key and body replay the first response; another body is 409',
+        });
+      }
+      requestBody = { required: true, ...json(ref(`${route.entity}Create`)) };
+      responses['201'] = { description: 'Created', ...json(ref(`${route.entity}Read`)) };
+      responses['409'] = error('Conflicts with an existing record');
+      break;
+    case 'read':
+      parameters.push(idParam);
+      responses['200'] = { description: 'The record', ...json(ref(`${route.entity}Read`)) };
+      responses['404'] = error('Not found');
+      break;
+    case 'update':
+      parameters.push(idParam);
+      requestBody = { required: true, ...json(ref(`${route.entity}Update`)) };
+      responses['200'] = { description: 'The updated record', ...json(ref(`${route.entity}Read`)) };
+      responses['404'] = error('Not found');
+      responses['409'] = error('Conflicts with an existing record');
+      break;
+    case 'delete':
+      parameters.push(idParam);
+      responses['204'] = { description: 'Deleted' };
+      responses['404'] = error('Not found');
+      break;
+    default: {
+      for (const match of route.path.matchAll(/\{([a-z_]+)\}/g)) {
+        parameters.push({
+          name: match[1],
+          in: 'path',
+          required: true,
+          schema: { type: route.kind === 'overlay' ? 'string' : 'integer' },
+        });
+      }
+      if (route.kind === 'overlay') responses['501'] = error('Not implemented yet');
+      else
+        responses['200'] = {
+          description: route.kind === 'subject-export' ? 'Every record about the subject' : 'What was erased',
+          ...json({ type: 'object' }),
+        };
+      responses['404'] = error('No such data subject');
+    }
+  }
+  if (route.kind !== 'health' && route.kind !== 'ready' && route.kind !== 'auth-token') {
+    responses['422'] = { description: 'Validation error', ...json(ref('HTTPValidationError')) };
+  }
+  if (route.auth) responses['401'] = error('Missing or invalid credentials');
+  const security = route.auth ? [view.auth === 'api-key' ? { apiKeyAuth: [] } : { bearerAuth: [] }] : undefined;
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    tags: [
+      route.entity
+        ? (entity?.resource ?? route.entity)
+        : route.kind === 'auth-token'
+          ? 'auth'
+          : route.kind.startsWith('subject')
+            ? 'data-subjects'
+            : route.kind === 'overlay'
+              ? 'extensions'
+              : 'health',
+    ],
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(requestBody ? { requestBody } : {}),
+    responses,
+    ...(security ? { security } : {}),
+  };
+}
+
+export function openapiDocument(ir: IR, ctx: AgentContext): Schema {
+  const view = fastapiView(ir, ctx.qlfVersion);
+  const paths: Record<string, Record<string, Schema>> = {};
+  for (const route of view.routes) {
+    paths[route.path] ??= {};
+    (paths[route.path] as Record<string, Schema>)[route.method.toLowerCase()] = operation(route, view);
+  }
+  const schemas: Record<string, Schema> = {
+    HTTPError: { type: 'object', properties: { detail: {} }, required: ['detail'] },
+    HTTPValidationError: { type: 'object', properties: { detail: { type: 'array', items: { type: 'object' } } } },
+  };
+  if (view.issuesTokens) {
+    schemas.TokenResponse = {
+      type: 'object',
+      properties: { access_token: { type: 'string' }, token_type: { type: 'string' }, expires_in: { type: 'integer' } },
+      required: ['access_token', 'token_type', 'expires_in'],
+    };
+  }
+  for (const entity of view.entities) Object.assign(schemas, entitySchemas(entity));
+  const securitySchemes: Record<string, Schema> = {};
+  if (view.issuesTokens) securitySchemes.bearerAuth = { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' };
+  if (view.auth === 'api-key') securitySchemes.apiKeyAuth = { type: 'apiKey', in: 'header', name: 'X-API-Key' };
+  return {
+    openapi: '3.1.0',
+    info: { title: view.name, version: view.version, description: view.description },
+    paths,
+    components: { schemas, ...(Object.keys(securitySchemes).length > 0 ? { securitySchemes } : {}) },
+  };
+}
+
+const openapi: GeneratorAgent = {
+  name: 'openapi',
+  kind: 'api',
+  score: (ir) => (ir.stack.backend.value === 'fastapi' ? 100 : 0),
+  generate: (ir, ctx) => [{ path: 'openapi.json', content: canonicalJson(openapiDocument(ir, ctx)) }],
+};
+
+export default openapi;

@@ -1,0 +1,135 @@
+// Python spellings of IR types for the FastAPI templates: Pydantic annotations and constraints, SQLAlchemy columns.
+import type { FieldType } from '../../../schemas/common.js';
+import type { IRField } from '../../../schemas/ir.js';
+import type { PhysicalColumn } from './physical-model.js';
+
+/** Money columns: 18 digits, 2 after the point; the SQL migrations use the same precision. */
+export const DECIMAL_PRECISION = { digits: 18, places: 2 } as const;
+
+export const EMAIL_PATTERN = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
+export const URL_PATTERN = '^https?://[^\\s]+$';
+export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+export const PY_TYPES: Record<FieldType, string> = {
+  string: 'str',
+  text: 'str',
+  integer: 'int',
+  decimal: 'Decimal',
+  boolean: 'bool',
+  date: 'dt.date',
+  datetime: 'dt.datetime',
+  uuid: 'str',
+  email: 'str',
+  url: 'str',
+  json: 'Any',
+  enum: 'str',
+};
+
+export function pyString(value: string): string {
+  return JSON.stringify(value);
+}
+
+function pyRaw(pattern: string): string {
+  // A JSON string literal is a valid Python literal too (same escapes for the characters patterns use).
+  return JSON.stringify(pattern);
+}
+
+export function pyType(field: IRField): string {
+  if (field.type === 'enum' && field.values && field.values.length > 0) {
+    return `Literal[${field.values.map(pyString).join(', ')}]`;
+  }
+  if (field.type === 'decimal') {
+    // Bounds go inside condecimal: Pydantic 1 refuses ge/le on Field() for constrained decimals.
+    const bounds = [
+      ...(field.min !== undefined ? [`ge=${field.min}`] : []),
+      ...(field.max !== undefined ? [`le=${field.max}`] : []),
+    ];
+    return `condecimal(${[`max_digits=${DECIMAL_PRECISION.digits}`, `decimal_places=${DECIMAL_PRECISION.places}`, ...bounds].join(', ')})`;
+  }
+  return PY_TYPES[field.type];
+}
+
+export function fieldArgs(field: IRField): string[] {
+  const args: string[] = [];
+  const textual = ['string', 'text', 'email', 'url', 'uuid'].includes(field.type);
+  if (textual) {
+    const max =
+      field.max ??
+      (field.type === 'string' ? 255 : field.type === 'email' ? 320 : field.type === 'url' ? 2048 : undefined);
+    if (field.min !== undefined) args.push(`min_length=${field.min}`);
+    if (max !== undefined && field.type !== 'uuid') args.push(`max_length=${max}`);
+    const pattern =
+      field.pattern ??
+      (field.type === 'email'
+        ? EMAIL_PATTERN
+        : field.type === 'url'
+          ? URL_PATTERN
+          : field.type === 'uuid'
+            ? UUID_PATTERN
+            : undefined);
+    if (pattern) args.push(`**pattern(${pyRaw(pattern)})`);
+  } else if (field.type === 'integer') {
+    if (field.min !== undefined) args.push(`ge=${field.min}`);
+    if (field.max !== undefined) args.push(`le=${field.max}`);
+  }
+  return args;
+}
+
+/** Names declarative SQLAlchemy models cannot use as attributes. */
+const RESERVED_ATTRS = new Set(['metadata', 'registry', '__table__', '__tablename__', '__mapper__']);
+
+/** Model attribute for a column name (`metadata` → `metadata_`, the column keeps its name). */
+export function modelAttr(name: string): string {
+  return RESERVED_ATTRS.has(name) ? `${name}_` : name;
+}
+
+function saType(column: PhysicalColumn): string {
+  switch (column.type) {
+    case 'string':
+    case 'email':
+    case 'url':
+    case 'uuid':
+    case 'enum':
+    case 'hash':
+    case 'last4':
+      return `sa.String(${column.maxLength ?? 255})`;
+    case 'text':
+    case 'ciphertext':
+      return 'sa.Text()';
+    case 'integer':
+      return 'sa.Integer()';
+    case 'decimal':
+      return `sa.Numeric(${DECIMAL_PRECISION.digits}, ${DECIMAL_PRECISION.places})`;
+    case 'boolean':
+      return 'sa.Boolean()';
+    case 'date':
+      return 'sa.Date()';
+    case 'datetime':
+    case 'timestamp':
+      return 'UTCDateTime()';
+    case 'json':
+      return 'sa.JSON()';
+    default:
+      return 'sa.Integer()';
+  }
+}
+
+export function columnLine(column: PhysicalColumn): string {
+  if (column.role === 'id') return 'id = sa.Column(sa.Integer(), primary_key=True, autoincrement=True)';
+  const args = [saType(column)];
+  if (column.references) {
+    args.push(
+      `sa.ForeignKey(${pyString(`${column.references.table}.id`)}, ondelete=${pyString(column.references.onDelete)})`,
+    );
+  }
+  args.push(`nullable=${column.nullable ? 'True' : 'False'}`);
+  if (column.unique) args.push('unique=True');
+  if (column.index) args.push('index=True');
+  if (column.role === 'timestamp') {
+    args.push('default=utcnow');
+    if (column.name === 'updated_at') args.push('onupdate=utcnow');
+  }
+  const attr = modelAttr(column.name);
+  if (attr !== column.name) args.unshift(pyString(column.name));
+  return `${attr} = sa.Column(${args.join(', ')})`;
+}

@@ -1,0 +1,248 @@
+// Tampering: every way of changing a signed capsule is rejected with a message naming what changed.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../../core/canonical-json.js';
+import { createTar, gunzip, type ReadTarEntry, readTar, type TarEntry } from '../../../core/tar.js';
+import { makeServiceDir, sampleBrief, sampleIr } from '../fixtures/sample-service.js';
+import { runPackage } from '../package.js';
+import { extractCapsule } from './extract-capsule.js';
+import { sealedGzip } from './sealed-gzip.js';
+import { generateSigningKeyPair, loadPublicKey } from './signing-keys.js';
+import { type PublicKeyInfo, verifyCapsule } from './verify-capsule.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'qlf-tamper-'));
+const serviceDir = makeServiceDir();
+let capsule: Uint8Array;
+let otherCapsule: Uint8Array;
+let publicKey: PublicKeyInfo;
+let entries: ReadTarEntry[];
+
+async function keyFiles(name: string) {
+  const pair = generateSigningKeyPair('ed25519');
+  writeFileSync(join(dir, `${name}.key`), pair.privatePem, { mode: 0o600 });
+  writeFileSync(join(dir, `${name}.pub`), pair.publicPem);
+  return { privatePath: join(dir, `${name}.key`), publicKey: await loadPublicKey(join(dir, `${name}.pub`)) };
+}
+
+beforeAll(async () => {
+  const key = await keyFiles('main');
+  const other = await keyFiles('other');
+  publicKey = key.publicKey;
+  const input = { ir: sampleIr(), serviceDir, briefText: sampleBrief, overlayFiles: [] };
+  const ctx = {
+    qlfVersion: '0.1.0',
+    strict: true,
+    docs: ['overview' as const],
+    sourceDateEpoch: 0,
+    sbomGenerator: 'qlf' as const,
+    vulnScan: 'off' as const,
+  };
+  capsule = (await runPackage(input, { ...ctx, signingKey: { path: key.privatePath } })).capsule;
+  const otherInput = { ...input, ir: { ...sampleIr(), description: 'Another service.' } };
+  otherCapsule = (await runPackage(otherInput, { ...ctx, signingKey: { path: other.privatePath } })).capsule;
+  entries = readTar(gunzip(capsule));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(serviceDir, { recursive: true, force: true });
+});
+
+/** What an attacker who understands the format does: rebuild a well-formed, freshly sealed capsule. */
+function repack(change: (files: TarEntry[]) => TarEntry[]): Uint8Array {
+  return sealedGzip(createTar(change(entries.map((e) => ({ path: e.path, content: e.content, mode: e.mode })))));
+}
+const text = (value: string) => new TextEncoder().encode(value);
+function failure(bytes: Uint8Array) {
+  const result = verifyCapsule(bytes, { publicKey });
+  expect(result.ok).toBe(false);
+  return result.checks.find((c) => c.status === 'failed')!;
+}
+
+describe('verifyCapsule', () => {
+  it('accepts the untouched capsule', () => {
+    const result = verifyCapsule(capsule, { publicKey });
+    expect(result.ok, JSON.stringify(result.checks)).toBe(true);
+  });
+
+  it('rejects a byte changed inside a file', () => {
+    const bad = repack((files) =>
+      files.map((f) =>
+        f.path === 'source/app/main.py' ? { ...f, content: text(`${new TextDecoder().decode(f.content)}#`) } : f,
+      ),
+    );
+    expect(failure(bad)).toMatchObject({ name: 'files', detail: expect.stringMatching(/source\/app\/main\.py: size/) });
+    const same = repack((files) =>
+      files.map((f) => (f.path === 'ir.json' ? { ...f, content: f.content.map((b, i) => (i === 5 ? b ^ 1 : b)) } : f)),
+    );
+    expect(failure(same).detail).toMatch(/ir\.json: sha256 differs/);
+  });
+
+  it('rejects an added file and a removed file', () => {
+    expect(failure(repack((files) => [...files, { path: 'source/backdoor.py', content: text('x') }])).detail).toMatch(
+      /source\/backdoor\.py: not listed in the manifest/,
+    );
+    expect(failure(repack((files) => files.filter((f) => f.path !== 'sbom/spdx.json'))).detail).toMatch(
+      /sbom\/spdx\.json: listed in the manifest but missing/,
+    );
+  });
+
+  it('rejects an edited manifest (even one edited consistently with the files)', () => {
+    const bad = repack((files) =>
+      files.map((f) => {
+        if (f.path !== 'manifest.json') return f;
+        const manifest = JSON.parse(new TextDecoder().decode(f.content));
+        manifest.stages.verify = { status: 'absent', reason: 'nothing to see' };
+        return { ...f, content: text(canonicalJson(manifest)) };
+      }),
+    );
+    expect(failure(bad)).toMatchObject({
+      name: 'provenance',
+      detail: expect.stringMatching(/subject digest .* sha256\(manifest\.json\)/),
+    });
+  });
+
+  it('rejects a provenance envelope swapped in from another capsule', () => {
+    const foreign = readTar(gunzip(otherCapsule)).find((e) => e.path === 'provenance/provenance.intoto.json')!;
+    const bad = repack((files) => files.map((f) => (f.path === foreign.path ? { ...f, content: foreign.content } : f)));
+    expect(failure(bad)).toMatchObject({ name: 'provenance', detail: expect.stringMatching(/subject digest/) });
+  });
+
+  it('rejects a signature swapped in from another key', () => {
+    const foreignEnvelope = JSON.parse(
+      new TextDecoder().decode(
+        readTar(gunzip(otherCapsule)).find((e) => e.path === 'provenance/provenance.intoto.json')!.content,
+      ),
+    );
+    const bad = repack((files) =>
+      files.map((f) => {
+        if (f.path !== 'provenance/provenance.intoto.json') return f;
+        const envelope = JSON.parse(new TextDecoder().decode(f.content));
+        envelope.signatures[0].sig = foreignEnvelope.signatures[0].sig;
+        return { ...f, content: text(`${JSON.stringify(envelope, null, 2)}\n`) };
+      }),
+    );
+    expect(failure(bad)).toMatchObject({ name: 'signature', detail: expect.stringMatching(/does not match/) });
+  });
+
+  it('rejects a truncated capsule', () => {
+    expect(failure(capsule.subarray(0, capsule.length - 100))).toMatchObject({ name: 'seal' });
+    const tar = gunzip(capsule);
+    expect(failure(sealedGzip(tar.subarray(0, tar.length - 2048)))).toMatchObject({
+      name: 'archive',
+      detail: expect.stringMatching(/truncated/),
+    });
+  });
+
+  it('rejects path traversal, absolute paths and symlinks', () => {
+    const hostile = (name: string, type = '0', link = '') => {
+      const tar = gunzip(capsule);
+      const header = tar.slice(0, 512);
+      header.fill(0, 0, 100);
+      header.set(text(name), 0);
+      header[156] = type.charCodeAt(0);
+      header.set(text(link), 157);
+      header.fill(0x20, 148, 156);
+      const sum = header.reduce((n, b) => n + b, 0);
+      header.set(text(`${sum.toString(8).padStart(6, '0')}\0 `), 148);
+      const out = tar.slice();
+      out.set(header, 0);
+      return sealedGzip(out);
+    };
+    expect(failure(hostile('../x')).detail).toMatch(/"\.\." segment/);
+    expect(failure(hostile('/etc/x')).detail).toMatch(/absolute path/);
+    expect(failure(hostile('link', '2', '/etc/passwd')).detail).toMatch(/symbolic link/);
+  });
+
+  it('rejects bomb-like input before inflating it', () => {
+    const limits = { maxEntries: 100, maxTotalBytes: 1 << 20, maxEntryBytes: 1 << 20 };
+    const bomb = sealedGzip(createTar([{ path: 'zeros', content: new Uint8Array(8 << 20) }]));
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const result = verifyCapsule(bomb, { publicKey, limits });
+    expect(result.checks.at(-1)).toMatchObject({
+      name: 'archive',
+      detail: expect.stringMatching(/expands past the limit/),
+    });
+    // A header that declares a huge size is refused from the header alone.
+    const tar = gunzip(capsule);
+    const header = tar.slice(0, 512);
+    header.set(text('77777777777\0'), 124);
+    header.fill(0x20, 148, 156);
+    header.set(
+      text(
+        `${header
+          .reduce((n, b) => n + b, 0)
+          .toString(8)
+          .padStart(6, '0')}\0 `,
+      ),
+      148,
+    );
+    const out = tar.slice();
+    out.set(header, 0);
+    expect(failure(sealedGzip(out)).detail).toMatch(/over the limit/);
+  });
+
+  it('rejects a plain gzip of the same tar (unsealed)', () => {
+    expect(failure(new Uint8Array(gzipSync(gunzip(capsule))))).toMatchObject({ name: 'seal' });
+  });
+
+  it('property: flipping any byte of a signed capsule is rejected (1,000 runs)', () => {
+    fc.assert(
+      fc.property(fc.nat({ max: capsule.length - 1 }), fc.integer({ min: 1, max: 255 }), (index, mask) => {
+        const bad = capsule.slice();
+        bad[index] = bad[index]! ^ mask;
+        return !verifyCapsule(bad, { publicKey }).ok;
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('property: flipping any byte of the inner tar, then resealing, is still rejected (500 runs)', () => {
+    const tar = gunzip(capsule);
+    fc.assert(
+      fc.property(fc.nat({ max: tar.length - 1 }), fc.integer({ min: 1, max: 255 }), (index, mask) => {
+        const bad = tar.slice();
+        bad[index] = bad[index]! ^ mask;
+        return !verifyCapsule(sealedGzip(bad), { publicKey }).ok;
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('extractCapsule', () => {
+  it('extracts every file with its mode into an empty folder', async () => {
+    const target = join(dir, 'out');
+    const count = await extractCapsule(capsule, target);
+    expect(count).toBe(entries.length);
+    expect(readFileSync(join(target, 'source/app/main.py'), 'utf8')).toContain('FastAPI');
+    expect(statSync(join(target, 'source/scripts/start.sh')).mode & 0o777).toBe(0o755);
+    await expect(extractCapsule(capsule, target)).rejects.toMatchObject({ code: 'E_EXTRACT_TARGET' });
+  });
+
+  it('refuses escaping entries and leaves nothing behind', async () => {
+    const tar = gunzip(capsule);
+    const header = tar.slice(0, 512);
+    header.fill(0, 0, 100);
+    header.set(text('../../escape.txt'), 0);
+    header.fill(0x20, 148, 156);
+    header.set(
+      text(
+        `${header
+          .reduce((n, b) => n + b, 0)
+          .toString(8)
+          .padStart(6, '0')}\0 `,
+      ),
+      148,
+    );
+    const out = tar.slice();
+    out.set(header, 0);
+    const target = join(dir, 'evil');
+    await expect(extractCapsule(sealedGzip(out), target)).rejects.toMatchObject({ code: 'E_TAR_PATH' });
+    expect(readdirSync(dir)).not.toContain('evil');
+    expect(readdirSync(dir).filter((n) => n.endsWith('.qlf-tmp'))).toEqual([]);
+  });
+});

@@ -1,0 +1,36 @@
+// Lists a generated service's files (POSIX paths relative to its root), leaving out caches and environments.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { glob } from 'tinyglobby';
+
+const IGNORED = [
+  '**/__pycache__/**',
+  '**/.venv/**',
+  '**/venv/**',
+  '**/node_modules/**',
+  '**/.git/**',
+  '**/.pytest_cache/**',
+];
+
+export async function listServiceFiles(serviceDir: string, pattern = '**/*'): Promise<string[]> {
+  const files = await glob(pattern, { cwd: serviceDir, ignore: IGNORED, dot: true, onlyFiles: true });
+  return files.sort();
+}
+
+/** The file's text, or undefined when it looks binary (a NUL byte) or is larger than `maxBytes`. */
+export async function readText(
+  serviceDir: string,
+  file: string,
+  maxBytes = 2 * 1024 * 1024,
+): Promise<string | undefined> {
+  const buffer = await readFile(join(serviceDir, file));
+  if (buffer.length > maxBytes || buffer.includes(0)) return undefined;
+  return buffer.toString('utf8');
+}
+
+/** 1-based line of a character offset. */
+export function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let index = 0; index < offset && index < text.length; index++) if (text.charCodeAt(index) === 10) line++;
+  return line;
+}

@@ -1,0 +1,81 @@
+// Runs the generated test suite in real Python and turns the JUnit report into counts and one finding per failing test.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseJunit } from '../lib/junit.js';
+import { childEnv, runProcess, tail } from '../lib/process.js';
+import { missingPython, outcomeOf, type RunnerFinding, type VerifyRunner } from '../lib/runner.js';
+import { serviceEnv } from '../lib/service-env.js';
+
+const REQUIRED = ['fastapi', 'pytest', 'sqlalchemy', 'httpx'] as const;
+
+// pytest's exit codes that mean "the run itself went wrong" rather than "some tests failed".
+const EXIT_MEANING: Record<number, string> = {
+  2: 'the run was interrupted',
+  3: 'pytest hit an internal error',
+  4: 'pytest was called wrongly',
+  5: 'pytest collected no tests',
+};
+
+export const pytestRunner: VerifyRunner = {
+  name: 'pytest',
+  heavy: true,
+  async run(input, ctx) {
+    const missing = missingPython(ctx, REQUIRED);
+    if (missing || !ctx.pythonInfo) return { status: 'skipped', reason: missing, findings: [], stats: {} };
+    const tmp = await mkdtemp(join(tmpdir(), 'qlf-pytest-'));
+    try {
+      const junit = join(tmp, 'junit.xml');
+      const args = ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', `--junitxml=${junit}`, '-o', 'junit_family=xunit1'];
+      args.push(`--basetemp=${join(tmp, 'basetemp')}`);
+      const env = childEnv(ctx.env, await serviceEnv(input.serviceDir, tmp));
+      const result = await runProcess(ctx.pythonInfo.path, args, {
+        cwd: input.serviceDir,
+        env,
+        timeoutMs: ctx.timeoutMs,
+      });
+      if (result.timedOut) {
+        const message = `the test suite did not finish within ${ctx.timeoutMs} ms and was stopped`;
+        return outcomeOf([{ rule: 'timeout', severity: 'error', message }], { timedOut: 1 });
+      }
+      let xml = '';
+      try {
+        xml = await readFile(junit, 'utf8');
+      } catch {
+        // No report: pytest failed before running anything; the exit code and output say why.
+      }
+      const summary = parseJunit(xml);
+      const stats = {
+        passed: summary.passed,
+        failed: summary.failed,
+        errors: summary.errors,
+        skipped: summary.skipped,
+      };
+      const findings: RunnerFinding[] = [];
+      for (const testCase of summary.cases) {
+        if (testCase.outcome !== 'failed' && testCase.outcome !== 'error') continue;
+        const verb = testCase.outcome === 'failed' ? 'failed' : 'errored';
+        const detail = testCase.message ? `: ${testCase.message.split('\n')[0]}` : '';
+        findings.push({
+          rule: testCase.outcome === 'failed' ? 'test-failed' : 'test-error',
+          severity: 'error',
+          message: `${testCase.classname}::${testCase.name} ${verb}${detail}`,
+          ...(testCase.file ? { file: testCase.file } : {}),
+          ...(testCase.line ? { line: testCase.line } : {}),
+        });
+      }
+      const exit = result.exitCode ?? -1;
+      if (findings.length === 0 && exit !== 0) {
+        const meaning = EXIT_MEANING[exit] ?? `pytest exited with ${exit}`;
+        findings.push({
+          rule: 'pytest-run',
+          severity: 'error',
+          message: `${meaning}\n${tail(result.stdout + '\n' + result.stderr)}`,
+        });
+      }
+      return outcomeOf(findings, stats);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  },
+};

@@ -1,0 +1,85 @@
+// The verify stage: runs every check on a generated service and gates the result.
+import { existsSync } from 'node:fs';
+import { inputError } from '../../core/errors.js';
+import { DEFAULT_PYTHON_MODULES, type FoundPython, findPython, probePython } from '../../core/python.js';
+import type { RunnerResult, VerifyFinding, VerifyReport } from '../../schemas/verify-report.js';
+import { gate } from './lib/gate.js';
+import type { RunnerContext, VerifyContext, VerifyInput, VerifyRunner } from './lib/runner.js';
+import { RUNNER_NAMES, RUNNERS } from './runners/index.js';
+
+export type { VerifyContext, VerifyInput, VerifyRunner } from './lib/runner.js';
+
+// Probed beyond the service's own modules so runners can tell what the interpreter offers.
+const PROBED_MODULES = [...DEFAULT_PYTHON_MODULES, 'bandit'];
+
+/** The interpreter all runners share: the given one, else the first with the service modules, else any Python. */
+async function resolvePython(ctx: VerifyContext, env: NodeJS.ProcessEnv): Promise<FoundPython | undefined> {
+  if (ctx.python) return probePython(ctx.python, PROBED_MODULES, env);
+  const found = (await findPython({ env })) ?? (await findPython({ env, require: [] }));
+  return found && probePython(found.path, PROBED_MODULES, env);
+}
+
+function selectRunners(names: string[] | undefined): readonly VerifyRunner[] {
+  if (!names) return RUNNERS;
+  const unknown = names.filter((name) => !RUNNER_NAMES.includes(name));
+  if (unknown.length > 0) {
+    throw inputError(
+      'E_VERIFY_RUNNER',
+      `unknown verify runner ${unknown.map((name) => JSON.stringify(name)).join(', ')}`,
+      {
+        hint: `Choose from ${RUNNER_NAMES.join(', ')}.`,
+      },
+    );
+  }
+  return RUNNERS.filter((runner) => names.includes(runner.name));
+}
+
+function byPlace(a: VerifyFinding, b: VerifyFinding): number {
+  return (
+    (a.file ?? '').localeCompare(b.file ?? '') ||
+    (a.line ?? 0) - (b.line ?? 0) ||
+    (a.column ?? 0) - (b.column ?? 0) ||
+    a.runner.localeCompare(b.runner) ||
+    a.rule.localeCompare(b.rule) ||
+    a.message.localeCompare(b.message)
+  );
+}
+
+export async function runVerify(input: VerifyInput, ctx: VerifyContext): Promise<VerifyReport> {
+  if (!existsSync(input.serviceDir)) {
+    throw inputError('E_VERIFY_NO_SERVICE', `no generated service at ${input.serviceDir}`, {
+      hint: `Run \`qlf generate ${input.ir.name}\` first.`,
+    });
+  }
+  const runners = selectRunners(ctx.runners);
+  const env = ctx.env ?? process.env;
+  const runnerCtx: RunnerContext = { ...ctx, env, pythonInfo: await resolvePython(ctx, env) };
+  const results: RunnerResult[] = [];
+  const findings: VerifyFinding[] = [];
+  for (const runner of runners) {
+    const started = performance.now();
+    let outcome: Awaited<ReturnType<VerifyRunner['run']>>;
+    try {
+      outcome = await runner.run(input, runnerCtx);
+    } catch (error) {
+      const message = `the ${runner.name} check crashed: ${(error as Error).message}`;
+      outcome = { status: 'failed', findings: [{ rule: 'runner-crashed', severity: 'error', message }], stats: {} };
+    }
+    results.push({
+      runner: runner.name,
+      status: outcome.status,
+      ...(outcome.reason ? { reason: outcome.reason } : {}),
+      durationMs: Math.round(performance.now() - started),
+      stats: outcome.stats,
+    });
+    findings.push(...outcome.findings.map((finding) => ({ ...finding, runner: runner.name })));
+  }
+  findings.sort(byPlace);
+  return {
+    name: input.ir.name,
+    passed: gate(results, findings, ctx.strict),
+    strict: ctx.strict,
+    runners: results,
+    findings,
+  };
+}

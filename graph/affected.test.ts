@@ -1,0 +1,70 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { affectedBriefs } from './affected.js';
+import { makeWorkspace, removeWorkspaces } from './test-workspace.js';
+
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.email=qlf@example.invalid', '-c', 'user.name=qlf', ...args], { cwd, stdio: 'pipe' });
+
+async function irWith(root: string, name: string, overlays: string[]) {
+  await mkdir(join(root, 'dist', 'qlf', name), { recursive: true });
+  await writeFile(
+    join(root, 'dist', 'qlf', name, 'ir.json'),
+    JSON.stringify({ name, overlays: { applied: overlays.map((o) => ({ name: o })) } }),
+  );
+}
+
+afterAll(removeWorkspaces);
+
+describe('affectedBriefs', () => {
+  it('picks changed briefs, briefs whose applied overlay changed, and their dependents', async () => {
+    const ws = await makeWorkspace(
+      {
+        payments: 'name: payments\n',
+        orders: 'name: orders\nuses: [payments]\n',
+        users: 'name: users\n',
+        clinic: 'name: clinic\n',
+      },
+      `${JSON.stringify({ briefs: ['briefs/**/brief.qlf.yaml'], overlays: { dirs: ['my-overlays'] } })}\n`,
+    );
+    await ws.write('my-overlays/hospital.yaml', 'name: hospital\nversion: 1.0.0\n');
+    await ws.write('.gitignore', 'dist/\n.qlf/\n');
+    for (const [name, overlays] of [
+      ['payments', []],
+      ['orders', []],
+      ['users', []],
+      ['clinic', ['hospital']],
+    ] as const) {
+      await irWith(ws.root, name, [...overlays]);
+    }
+    git(ws.root, 'init', '-q', '-b', 'main');
+    git(ws.root, 'add', '.');
+    git(ws.root, 'commit', '-q', '-m', 'start');
+    const config = await ws.config();
+    expect(await affectedBriefs({ config, base: 'main' })).toEqual([]);
+
+    await ws.write('briefs/payments/brief.qlf.yaml', 'name: payments\ndescription: changed\n');
+    expect(await affectedBriefs({ config, base: 'main' })).toEqual(['orders', 'payments']);
+
+    git(ws.root, 'checkout', '-q', '-b', 'feature');
+    git(ws.root, 'commit', '-qam', 'payments');
+    await ws.write('my-overlays/hospital.yaml', 'name: hospital\nversion: 1.1.0\n');
+    expect(await affectedBriefs({ config, base: 'main' })).toEqual(['clinic', 'orders', 'payments']);
+
+    await ws.write('qlf.config.json', `${JSON.stringify({ briefs: ['briefs/**/brief.qlf.yaml'] })}\n`);
+    expect(await affectedBriefs({ config, base: 'main' })).toEqual(['clinic', 'orders', 'payments', 'users']);
+  });
+
+  it('a bad base ref is an input error', async () => {
+    const ws = await makeWorkspace({ a: 'name: a\n' });
+    git(ws.root, 'init', '-q', '-b', 'main');
+    git(ws.root, 'add', '.');
+    git(ws.root, 'commit', '-q', '-m', 'start');
+    await expect(affectedBriefs({ config: await ws.config(), base: 'no-such-ref' })).rejects.toMatchObject({
+      code: 'E_AFFECTED_GIT',
+      kind: 'input',
+    });
+  });
+});

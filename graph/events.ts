@@ -1,0 +1,69 @@
+// The typed events a graph run emits; the CLI turns them into progress lines, `qlf watch` and Nx into their own views.
+import type { QlfIssue } from '../core/errors.js';
+import type { StageName } from './stages.js';
+import type { TaskNode } from './task-graph.js';
+
+export type TaskStatus = 'success' | 'cached' | 'failed' | 'skipped';
+
+export interface TaskResult {
+  id: string;
+  brief: string;
+  stage: StageName;
+  /** Task hash; null when the task never got that far (skipped). */
+  hash: string | null;
+  status: TaskStatus;
+  /** Where a cached result came from. */
+  cache: 'local' | 'remote' | null;
+  /** Wall time of this run of the task (restore time for a cache hit). */
+  durationMs: number;
+  /** For a cache hit: how long the task took when it really ran. */
+  savedMs: number;
+  /** Digest of the task's output files (what downstream hashes depend on). */
+  outputHash?: string;
+  /** What the task printed (replayed from the cache on a hit). */
+  terminalOutput: string;
+  /** Failure or skip reason. */
+  error?: string;
+  /** Error code for a failure, when the error had one. */
+  errorCode?: string;
+  /** How to fix the failure, when the error said. */
+  hint?: string;
+  /** Located problems behind a failure (e.g. every schema issue of a brief). */
+  issues?: QlfIssue[];
+  attempts: number;
+}
+
+export interface RunTotals {
+  tasks: number;
+  success: number;
+  cached: number;
+  failed: number;
+  skipped: number;
+  durationMs: number;
+  /** Sum of the original durations of cache hits. */
+  savedMs: number;
+}
+
+export type RunEvent =
+  | { type: 'run:start'; tasks: TaskNode[]; concurrency: number }
+  | { type: 'run:wait-lock'; holder: string }
+  | { type: 'task:start'; id: string; brief: string; stage: StageName; hash: string }
+  | { type: 'task:retry'; id: string; attempt: number; delayMs: number; error: string }
+  | { type: 'task:end'; result: TaskResult }
+  | { type: 'run:end'; totals: RunTotals; interrupted: boolean };
+
+/** Hook names in `"<scope>:<event>"` form, one per event type. */
+export type RunEventName = RunEvent['type'];
+
+export function totalsOf(results: readonly TaskResult[], durationMs: number): RunTotals {
+  const count = (status: TaskResult['status']) => results.filter((r) => r.status === status).length;
+  return {
+    tasks: results.length,
+    success: count('success'),
+    cached: count('cached'),
+    failed: count('failed'),
+    skipped: count('skipped'),
+    durationMs,
+    savedMs: results.reduce((sum, r) => sum + (r.status === 'cached' ? r.savedMs : 0), 0),
+  };
+}

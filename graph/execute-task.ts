@@ -1,0 +1,43 @@
+// Runs one stage task from a module of stage tasks and reports the outcome as data (shared by the worker and the
+// inline executor, so both behave the same).
+import type { QlfIssue } from '../core/errors.js';
+import type { StageTask } from './stage-task.js';
+import type { WorkerRequest, WorkerResponse } from './worker-protocol.js';
+
+const loaded = new Map<string, Promise<StageTask[]>>();
+
+export async function loadStageTasks(taskModule: string): Promise<StageTask[]> {
+  let tasks = loaded.get(taskModule);
+  if (!tasks) {
+    tasks = import(taskModule).then((mod: { stageTasks?: StageTask[] }) => {
+      if (!Array.isArray(mod.stageTasks)) throw new Error(`${taskModule} does not export \`stageTasks\``);
+      return mod.stageTasks;
+    });
+    loaded.set(taskModule, tasks);
+  }
+  return tasks;
+}
+
+export async function executeTask(request: WorkerRequest, tasks?: readonly StageTask[]): Promise<WorkerResponse> {
+  const lines: string[] = [];
+  try {
+    const list = tasks ?? (await loadStageTasks(request.taskModule));
+    const task = list.find((t) => t.stage === request.stage);
+    if (!task) throw new Error(`no stage task for "${request.stage}" in ${request.taskModule}`);
+    await task.run({ ...request.ctx, log: (line) => lines.push(line) });
+    return { ok: true, terminalOutput: lines.join('\n') };
+  } catch (error) {
+    const e = error as Error & { code?: unknown; hint?: unknown; kind?: unknown; issues?: unknown };
+    return {
+      ok: false,
+      terminalOutput: lines.join('\n'),
+      error: {
+        message: e?.message ?? String(error),
+        code: typeof e?.code === 'string' ? e.code : undefined,
+        hint: typeof e?.hint === 'string' ? e.hint : undefined,
+        kind: typeof e?.kind === 'string' ? e.kind : undefined,
+        issues: Array.isArray(e?.issues) && e.issues.length > 0 ? (e.issues as QlfIssue[]) : undefined,
+      },
+    };
+  }
+}

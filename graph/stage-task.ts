@@ -1,0 +1,68 @@
+// The adapter between disk and a pure stage function: what a stage hashes, and how it turns input folders into outputs.
+import type { ResolvedConfig } from '../core/config.js';
+import type { StageName } from './stages.js';
+
+/** One brief found in the workspace. */
+export interface BriefRef {
+  /** The brief's `name` (also its output folder and Nx project name). */
+  name: string;
+  /** Absolute path of the brief file. */
+  file: string;
+  /** Names of the briefs this one `uses`. */
+  uses: string[];
+}
+
+/** What a stage task sees. Plain data, so it crosses into a worker thread unchanged. */
+export interface StageTaskContext {
+  config: ResolvedConfig;
+  brief: BriefRef;
+  /**
+   * Folder laid out like `<outDir>/<name>/` holding the outputs of the stages this one reads (`ir.json`, `service/`,
+   * ...). In a graph run these are the upstream tasks' own outputs; in `runStage` it is the published folder itself.
+   */
+  inputDir: string;
+  /** Same layout for each brief named in `uses`, by name. */
+  usesDirs: Record<string, string>;
+  /** Fresh empty folder; the task writes its outputs here, laid out like `<outDir>/<name>/` (e.g. `verify/report.json`). */
+  outDir: string;
+  /** Collects terminal output shown with the task and stored in the cache manifest. */
+  log(line: string): void;
+}
+
+/** The hash parts a stage adds to its task hash (the engine adds the stage name, qlf version and upstream outputs). */
+export type HashParts = (string | Uint8Array)[];
+
+export interface StageTask {
+  stage: StageName;
+  /** Spawns heavy child processes (pytest, image builds): at most `run.heavyConcurrency` at once. */
+  heavy: boolean;
+  /** Failures may be transient (network, engine): retried with exponential backoff. */
+  retryable: boolean;
+  /** Whether outputs go to the local cache. */
+  cacheable: boolean;
+  /** Earlier stages of the same brief whose outputs this stage reads; their output hashes enter the task hash. */
+  reads: StageName[];
+  /** Publish whatever the task wrote even when it failed (verify's report says why). Never cached. */
+  publishOnFailure?: boolean;
+  /** Paths under `<outDir>/<name>/` this stage owns: a file (`ir.json`) or a folder (`service`). */
+  outputs: string[];
+  /** Stage-specific hash parts: source bytes for the first stage, settings for later ones. */
+  inputs(ctx: Omit<StageTaskContext, 'outDir' | 'log'>): Promise<HashParts>;
+  /** Does the work, writing outputs into `ctx.outDir`. Throws on failure. */
+  run(ctx: StageTaskContext): Promise<void>;
+  /**
+   * Publishes the outputs (`sourceDir`, laid out like `<outDir>/<name>/`) into `targetDir` (`<outDir>/<name>`).
+   * Default: each output file written atomically, each output folder swapped in whole (`replaceDirAtomic`).
+   */
+  publish?(input: {
+    config: StageTaskContext['config'];
+    brief: BriefRef;
+    sourceDir: string;
+    targetDir: string;
+  }): Promise<void>;
+}
+
+/** Typed identity helper for a stage task. */
+export function defineStageTask(task: StageTask): StageTask {
+  return task;
+}

@@ -1,0 +1,55 @@
+// The build stage as a task: reads the IR and the generated service, writes `build/` (Dockerfile, .dockerignore,
+// the reproducible context tarball and build.json with the image or the reason it was skipped).
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../core/atomic-fs.js';
+import { canonicalJson } from '../../core/canonical-json.js';
+import { runBuild } from '../../executors/build/build.js';
+import { connectEngine, engineAddress } from '../../executors/build/lib/engine.js';
+import { irSchema } from '../../schemas/ir.js';
+import { defineStageTask } from '../stage-task.js';
+
+export const buildTask = defineStageTask({
+  stage: 'build',
+  heavy: true,
+  retryable: true,
+  cacheable: true,
+  reads: ['compile', 'generate'],
+  outputs: ['build'],
+  async inputs({ config }) {
+    // Whether an engine answers changes the result (image or "skipped"), so it is part of the hash: a run after the
+    // engine comes up builds instead of serving the cached skip.
+    const engine = await connectEngine({ dockerHost: config.build.dockerHost, pingTimeoutMs: 1000 });
+    return [
+      canonicalJson({
+        baseImages: config.build.baseImages,
+        isolation: config.build.isolation,
+        strict: config.verify.strict,
+      }),
+      engine ? `engine:${engineAddress({ dockerHost: config.build.dockerHost })}:${engine.description}` : 'engine:none',
+    ];
+  },
+  async run({ config, inputDir, outDir, log }) {
+    const ir = irSchema.parse(JSON.parse(await readFile(join(inputDir, 'ir.json'), 'utf8')));
+    const output = await runBuild(
+      { ir, serviceDir: join(inputDir, 'service') },
+      {
+        strict: config.verify.strict,
+        dockerHost: config.build.dockerHost,
+        isolation: config.build.isolation,
+        baseImages: config.build.baseImages,
+      },
+    );
+    const dir = join(outDir, 'build');
+    await writeFileAtomic(join(dir, 'Dockerfile'), output.dockerfile);
+    await writeFileAtomic(join(dir, '.dockerignore'), output.dockerignore);
+    await writeFileAtomic(join(dir, 'context.tar'), output.contextTar);
+    await writeFileAtomic(join(dir, 'build.json'), canonicalJson(output.result));
+    const image = output.result.image;
+    log(
+      image.status === 'built'
+        ? `image ${image.tag} (${image.reused ? 'reused' : 'built'}, ${image.id})`
+        : `image: skipped (${image.reason})`,
+    );
+  },
+});

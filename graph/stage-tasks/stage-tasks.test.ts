@@ -1,0 +1,112 @@
+// The real stage tasks inside the engine. Generate and verify join as they become runnable; the fake downstream tasks
+// stand in for them where a test is about the engine around compile.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { listFiles } from '../../cache/file-tree.js';
+import { loadStageTasks } from '../execute-task.js';
+import { runGraph } from '../run-graph.js';
+import { runStage } from '../run-stage.js';
+import { fakeTaskModule, makeWorkspace, removeWorkspaces } from '../test-workspace.js';
+import { compileTask } from './compile.js';
+import { generateTask } from './generate.js';
+import { stageTasks } from './index.js';
+
+const ledger = [
+  'apiVersion: qlf.dev/v1',
+  'kind: Brief',
+  'name: ledger',
+  'description: |',
+  '  Core banking ledger. Accounts have many transactions; transfers move money between accounts. Audit log required.',
+  '',
+].join('\n');
+
+afterAll(removeWorkspaces);
+
+describe('stage tasks', () => {
+  it('registers the stages in pipeline order', () => {
+    expect(stageTasks.map((t) => t.stage)).toEqual(['compile', 'generate', 'verify']);
+    expect(stageTasks.find((t) => t.stage === 'verify')).toMatchObject({ heavy: true, publishOnFailure: true });
+  });
+
+  it('early cutoff with the real compile: a comment and whitespace edit re-runs compile only', async () => {
+    const ws = await makeWorkspace({ ledger });
+    const fake = await loadStageTasks(fakeTaskModule);
+    const tasks = [compileTask, ...fake.filter((t) => t.stage !== 'compile')];
+    const run = async () =>
+      runGraph({ config: await ws.config(), executor: 'inline', stageTasks: tasks, taskModule: fakeTaskModule });
+    const first = await run();
+    expect(first.totals).toMatchObject({ success: 3, failed: 0 });
+    const ir = JSON.parse(await readFile(join(ws.root, 'dist', 'qlf', 'ledger', 'ir.json'), 'utf8'));
+    expect(ir.name).toBe('ledger');
+    await ws.clearRuns();
+    await ws.write('briefs/ledger/brief.qlf.yaml', `${ledger}\n# reviewed by the ledger team\n\n`);
+    const second = await run();
+    expect(Object.fromEntries(second.tasks.map((t) => [t.id, t.status]))).toEqual({
+      'ledger:compile': 'success',
+      'ledger:generate': 'cached',
+      'ledger:verify': 'cached',
+    });
+    expect(second.tasks[0]?.hash).not.toBe(first.tasks[0]?.hash);
+    expect(second.tasks[0]?.outputHash).toBe(first.tasks[0]?.outputHash);
+  });
+
+  it('real compile and generate: cached service outputs are published through the merge, keeping user edits', async () => {
+    const ws = await makeWorkspace({ ledger });
+    const run = async () =>
+      runGraph({
+        config: await ws.config(),
+        executor: 'inline',
+        stageTasks: [compileTask, generateTask],
+      });
+    const first = await run();
+    expect(first.totals).toMatchObject({ success: 2, failed: 0 });
+    const service = join(ws.root, 'dist', 'qlf', 'ledger', 'service');
+    const files = await listFiles(service);
+    expect(files.length).toBeGreaterThan(3);
+    const edited = files.find((f) => f.endsWith('.py')) as string;
+    const original = await readFile(join(service, edited), 'utf8');
+    await writeFile(join(service, edited), `${original}\n# my own note\n`);
+    await ws.write('briefs/ledger/brief.qlf.yaml', `${ledger}# a comment\n`);
+    const second = await run();
+    expect(second.tasks.map((t) => t.status)).toEqual(['success', 'cached']);
+    expect(await readFile(join(service, edited), 'utf8')).toContain('# my own note');
+  });
+
+  it('real verify: the report is published and decides the task status; a pass is cached', {
+    timeout: 90_000,
+  }, async () => {
+    const ws = await makeWorkspace({ ledger });
+    const run = async () => runGraph({ config: await ws.config(), executor: 'inline' });
+    const first = await run();
+    const verify = first.tasks.find((t) => t.id === 'ledger:verify');
+    const report = JSON.parse(await readFile(join(ws.root, 'dist', 'qlf', 'ledger', 'verify', 'report.json'), 'utf8'));
+    expect(report.name).toBe('ledger');
+    expect(verify?.status).toBe(report.passed ? 'success' : 'failed');
+    if (!report.passed) expect(verify?.errorCode).toBe('E_VERIFY_FAILED');
+    const second = await run();
+    expect(second.tasks.find((t) => t.id === 'ledger:verify')?.status).toBe(report.passed ? 'cached' : 'failed');
+  });
+
+  it('a brief that breaks the schema fails compile with located issues', async () => {
+    const ws = await makeWorkspace({ bad: 'name: bad\ndescription: x\n' });
+    const result = await runGraph({ config: await ws.config(), executor: 'inline', stageTasks: [compileTask] });
+    expect(result.tasks[0]).toMatchObject({ status: 'failed' });
+    expect(result.tasks[0]?.issues?.length).toBeGreaterThan(0);
+    expect(result.tasks[0]?.issues?.[0]?.file).toBe('briefs/bad/brief.qlf.yaml');
+  });
+
+  it('runStage runs one stage without the cache and publishes into <outDir>/<name>', async () => {
+    const ws = await makeWorkspace({ ledger });
+    const config = await ws.config();
+    const result = await runStage({ config, briefFile: 'briefs/ledger/brief.qlf.yaml', stage: 'compile' });
+    expect(result).toMatchObject({ brief: 'ledger', stage: 'compile', outDir: join(config.outDir, 'ledger') });
+    expect(JSON.parse(await readFile(join(config.outDir, 'ledger', 'ir.json'), 'utf8')).name).toBe('ledger');
+    const fake = await loadStageTasks(fakeTaskModule);
+    await runStage({ config, briefFile: 'briefs/ledger/brief.qlf.yaml', stage: 'generate', stageTasks: fake });
+    expect(await readFile(join(config.outDir, 'ledger', 'service', 'app', 'main.py'), 'utf8')).toContain('# ledger');
+    await expect(
+      runStage({ config, briefFile: 'briefs/ledger/brief.qlf.yaml', stage: 'deploy' }),
+    ).rejects.toMatchObject({ code: 'E_STAGE_UNKNOWN' });
+  });
+});

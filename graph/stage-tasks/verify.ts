@@ -1,0 +1,60 @@
+// Stage task `verify`: `ir.json` + `service/` → `verify/report.json`. A report that did not pass fails the task; the
+// report is still published so the user can read why.
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { canonicalJson } from '../../core/canonical-json.js';
+import { workError } from '../../core/errors.js';
+import { irSchema } from '../../schemas/ir.js';
+import { defineStageTask } from '../stage-task.js';
+
+export const verifyTask = defineStageTask({
+  stage: 'verify',
+  heavy: true,
+  retryable: false,
+  cacheable: true,
+  publishOnFailure: true,
+  reads: ['compile', 'generate'],
+  outputs: ['verify'],
+  async inputs(ctx) {
+    const { strict, timeoutMs } = ctx.config.verify;
+    // The interpreter choice changes which checks can run; the environment behind it is outside the hash.
+    const python = ctx.config.python.interpreter ?? process.env.QLF_PYTHON ?? '';
+    return [`strict ${strict}`, `timeoutMs ${timeoutMs}`, `python ${python}`];
+  },
+  async run(ctx) {
+    const ir = irSchema.parse(JSON.parse(await readFile(join(ctx.inputDir, 'ir.json'), 'utf8')));
+    // Checks run on a scratch copy: pytest and byte-compiling leave caches that must not leak into other stages.
+    const scratch = await mkdtemp(join(tmpdir(), 'qlf-verify-'));
+    try {
+      const serviceDir = join(scratch, 'service');
+      await cp(join(ctx.inputDir, 'service'), serviceDir, { recursive: true });
+      const { runVerify } = await import('../../executors/verify/verify.js');
+      const report = await runVerify(
+        { ir, serviceDir },
+        {
+          strict: ctx.config.verify.strict,
+          timeoutMs: ctx.config.verify.timeoutMs,
+          python: ctx.config.python.interpreter,
+        },
+      );
+      await mkdir(join(ctx.outDir, 'verify'), { recursive: true });
+      await writeFile(join(ctx.outDir, 'verify', 'report.json'), canonicalJson(report));
+      for (const runner of report.runners) {
+        ctx.log(`${runner.status.padEnd(7)} ${runner.runner}${runner.reason ? ` (${runner.reason})` : ''}`);
+      }
+      const errors = report.findings.filter((f) => f.severity === 'error');
+      for (const finding of errors.slice(0, 20)) {
+        const where = finding.file ? `${finding.file}${finding.line ? `:${finding.line}` : ''}: ` : '';
+        ctx.log(`error ${finding.runner}/${finding.rule}: ${where}${finding.message}`);
+      }
+      if (!report.passed) {
+        throw workError('E_VERIFY_FAILED', `verification failed (${errors.length} errors); see verify/report.json`, {
+          hint: 'Fix the findings listed above, or the brief, and run again.',
+        });
+      }
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  },
+});

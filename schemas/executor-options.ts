@@ -1,0 +1,102 @@
+// Options of the Nx executors and generators: the one source of their types and of every Nx `schema.json`
+// (written by `schemas/emit-nx-schemas.ts`, checked for staleness by its test).
+import { z } from 'zod';
+import { dnsLabel } from './common.js';
+
+/** Options every stage executor accepts. */
+const stageOptions = {
+  brief: z
+    .string()
+    .optional()
+    .describe(
+      'Brief file, relative to the workspace root. @default `<projectRoot>/brief.qlf.yaml` (what the plugin infers)',
+    ),
+};
+
+export const compileExecutorOptionsSchema = z
+  .object({ ...stageOptions })
+  .strict()
+  .meta({ title: 'qlf compile', description: 'Compiles a brief to its canonical IR (`<outDir>/<name>/ir.json`).' });
+
+export const generateExecutorOptionsSchema = z
+  .object({
+    ...stageOptions,
+    provider: z
+      .enum(['templates', 'openai', 'anthropic', 'bedrock'])
+      .optional()
+      .describe('Who writes the code; overrides `generate.provider` in qlf.config.ts. @default the config value'),
+  })
+  .strict()
+  .meta({ title: 'qlf generate', description: 'Generates the service from the IR (`<outDir>/<name>/service/`).' });
+
+export const verifyExecutorOptionsSchema = z
+  .object({
+    ...stageOptions,
+    strict: z
+      .boolean()
+      .optional()
+      .describe('Treat a skipped check as a failure; overrides `verify.strict`. @default the config value'),
+  })
+  .strict()
+  .meta({ title: 'qlf verify', description: 'Verifies the generated service (`<outDir>/<name>/verify/report.json`).' });
+
+export const buildExecutorOptionsSchema = z
+  .object({ ...stageOptions })
+  .strict()
+  .meta({ title: 'qlf build', description: 'Builds the container image (`<outDir>/<name>/build/`).' });
+
+export const packageExecutorOptionsSchema = z
+  .object({ ...stageOptions })
+  .strict()
+  .meta({ title: 'qlf package', description: 'Packages a signed capsule (`<outDir>/<name>/package/`).' });
+
+export const deployExecutorOptionsSchema = z
+  .object({ ...stageOptions })
+  .strict()
+  .meta({ title: 'qlf deploy', description: 'Deploys the packaged service (`<outDir>/<name>/deploy/`).' });
+
+/** Executor option schemas by stage name. */
+export const executorOptionsSchemas = {
+  compile: compileExecutorOptionsSchema,
+  generate: generateExecutorOptionsSchema,
+  verify: verifyExecutorOptionsSchema,
+  build: buildExecutorOptionsSchema,
+  package: packageExecutorOptionsSchema,
+  deploy: deployExecutorOptionsSchema,
+} as const;
+
+export type StageExecutorOptions = z.input<typeof compileExecutorOptionsSchema>;
+export type GenerateExecutorOptions = z.input<typeof generateExecutorOptionsSchema>;
+export type VerifyExecutorOptions = z.input<typeof verifyExecutorOptionsSchema>;
+
+export const initGeneratorOptionsSchema = z
+  .object({
+    plugin: z.string().default('qlf/plugin').describe('Module path Nx loads the plugin from. @default "qlf/plugin"'),
+  })
+  .strict()
+  .meta({ title: 'qlf init', description: 'Registers the qlf plugin in nx.json (idempotent).' });
+
+export const briefGeneratorOptionsSchema = z
+  .object({
+    name: dnsLabel.describe('Brief name: a DNS-1123 label, also the Nx project name.').meta({
+      $default: { $source: 'argv', index: 0 },
+      'x-prompt': 'What is the service called (lowercase, dashes)?',
+    }),
+    directory: z
+      .string()
+      .default('briefs')
+      .describe('Folder (relative to the workspace root) that gets `<name>/brief.qlf.yaml`. @default "briefs"'),
+    description: z
+      .string()
+      .optional()
+      .describe('What the service is for, in a few sentences. @default a placeholder to edit'),
+    overlays: z
+      .union([z.array(dnsLabel), z.string()])
+      .optional()
+      .describe('Overlays to apply, as a list or comma-separated (e.g. "fintech,pci"). @default none'),
+  })
+  .strict()
+  .meta({ title: 'qlf brief', description: 'Scaffolds a new brief (`<directory>/<name>/brief.qlf.yaml`).' });
+
+export type InitGeneratorOptions = z.input<typeof initGeneratorOptionsSchema>;
+export type BriefGeneratorOptions = z.input<typeof briefGeneratorOptionsSchema>;
