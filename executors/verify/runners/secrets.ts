@@ -63,7 +63,8 @@ function literalVerdict(name: string, value: string, quoted: boolean): string | 
   // Unquoted right-hand sides in code are expressions (`os.environ[...]`); only dotenv/YAML-style values count.
   if (!quoted && /[()[\]]/.test(value)) return undefined;
   if (SECRET_NAME.test(name) && value.length >= 4) return `${name} is assigned a literal value`;
-  if (KEYISH_NAME.test(name) && value.length >= 20 && entropy(value) >= 3.5) {
+  // Generated keys and tokens are base64/hex/url-safe runs; code such as `foreign_keys="[Visit.patient_id]"` is not.
+  if (KEYISH_NAME.test(name) && value.length >= 20 && /^[A-Za-z0-9+/=_-]+$/.test(value) && entropy(value) >= 3.5) {
     return `${name} is assigned a long random-looking literal`;
   }
   return undefined;
