@@ -97,6 +97,6 @@ describe('framework touches', () => {
 
   it('ships only a JRE for Spring Boot', () => {
     const final = stages(DockerfileParser.parse(render('spring-boot').dockerfile).getInstructions()).at(-1)!;
-    expect(final[0]!.getArgumentsContent()).toBe('${JRE_IMAGE} AS runtime');
+    expect(final[0]!.getArgumentsContent()).toBe(`\${JRE_IMAGE} AS runtime`);
   });
 });

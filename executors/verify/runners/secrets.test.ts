@@ -31,7 +31,10 @@ const ALLOWED: Array<[string, string]> = [
   ['names that only mention a secret', 'token_type = "bearer"\nsecret_name = "payments-db"\n'],
   ['annotations without values', 'password: str\napi_key: Optional[str] = None\n'],
   ['URL placeholders', 'DATABASE_URL=postgresql://user:$DB_PASSWORD@db/app\n'],
-  ['relationship arguments on key-ish names', 'patient = relationship("Patient", foreign_keys="[Appointment.patient_id]")\n'],
+  [
+    'relationship arguments on key-ish names',
+    'patient = relationship("Patient", foreign_keys="[Appointment.patient_id]")\n',
+  ],
 ];
 
 describe('secrets runner', () => {
