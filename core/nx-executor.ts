@@ -16,6 +16,11 @@ type Options<S extends StageName> = z.output<(typeof executorOptionsSchemas)[S]>
 /** Option overrides a stage applies to the loaded config (e.g. verify's `strict`). */
 export type ConfigOverride<S extends StageName> = (config: ResolvedConfig, options: Options<S>) => void;
 
+/** The `strict` option of verify, build and package: overrides `verify.strict` (one switch for skipped safeguards). */
+export function strictOverride(config: ResolvedConfig, options: { strict?: boolean }): void {
+  if (options.strict !== undefined) config.verify.strict = options.strict;
+}
+
 /** An Nx executor for `stage`: thin on purpose, so Nx and `qlf run` do the same work. */
 export function createStageExecutor<S extends StageName>(stage: S, override?: ConfigOverride<S>) {
   return async function qlfStageExecutor(raw: unknown, context: ExecutorContext): Promise<{ success: boolean }> {

@@ -1,5 +1,5 @@
 // The qlf Nx plugin driven by the real `nx` CLI in a temporary workspace, as a user would run it.
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -31,14 +31,26 @@ const title = built
 
 describe.skipIf(!built)(title, () => {
   let ws: Workspace;
-  const nx = async (...args: string[]) => {
+  const nxEnv = { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', FORCE_COLOR: '0' };
+  const nx = async (...args: string[]) => nxWith({}, ...args);
+  const nxWith = async (env: NodeJS.ProcessEnv, ...args: string[]) => {
     const { stdout, stderr } = await run(join(ws.root, 'node_modules', '.bin', 'nx'), args, {
       cwd: ws.root,
-      timeout: 50_000,
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', FORCE_COLOR: '0' },
+      timeout: 120_000,
+      env: { ...process.env, ...nxEnv, ...env },
       maxBuffer: 16 * 1024 * 1024,
     });
     return `${stdout}\n${stderr}`;
+  };
+
+  const qlf = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
+    const result = spawnSync(process.execPath, [packagePath('bin', 'qlf.js'), ...args], {
+      cwd: ws.root,
+      encoding: 'utf8',
+      env: { ...process.env, CI: '1', NO_COLOR: '1', ...env },
+      timeout: 120_000,
+    });
+    return { code: result.status, output: `${result.stdout}\n${result.stderr}` };
   };
 
   beforeAll(async () => {
@@ -52,7 +64,13 @@ describe.skipIf(!built)(title, () => {
     const projects = (await nx('show', 'projects')).split('\n').map((line) => line.trim());
     expect(projects).toEqual(expect.arrayContaining(['payments', 'orders', 'crm']));
     const orders = JSON.parse(await nx('show', 'project', 'orders', '--json'));
-    expect(Object.keys(orders.targets)).toEqual(['compile', 'generate', 'verify']);
+    expect(Object.keys(orders.targets)).toEqual(['compile', 'generate', 'verify', 'build', 'package']);
+    expect(orders.targets.package).toMatchObject({
+      executor: 'qlf:package',
+      cache: true,
+      dependsOn: ['build', '^package'],
+      outputs: ['{workspaceRoot}/dist/qlf/orders/package'],
+    });
     expect(orders.targets.generate).toMatchObject({
       executor: 'qlf:generate',
       cache: true,
@@ -106,6 +124,32 @@ describe.skipIf(!built)(title, () => {
     for (const name of ['payments', 'orders', 'crm']) {
       expect(existsSync(join(ws.root, `dist/qlf/${name}/ir.json`))).toBe(true);
     }
+  });
+
+  it('packages a capsule that qlf verifies, byte-identical when Nx re-runs it and when `qlf run` makes it', {
+    timeout: 300_000,
+  }, async () => {
+    expect((await qlf(['keys', 'generate', '--out', 'keys'])).code).toBe(0);
+    // About the Nx wiring, not strictness: no engine answers here (the build records a skipped image; the real engine
+    // path is e2e/run.test.ts), and the capsule is signed with the key made above.
+    const env = {
+      QLF_STRICT: '',
+      DOCKER_HOST: `unix://${join(ws.root, 'no-engine.sock')}`,
+      QLF_SIGNING_KEY: join(ws.root, 'keys/qlf-signing.key'),
+    };
+    const capsule = join(ws.root, 'dist/qlf/payments/package/payments.qlcapsule');
+    const output = await nxWith(env, 'run', 'payments:package');
+    expect(output).toContain('Successfully ran target package for project payments');
+    const first = readFileSync(capsule);
+    const verified = await qlf(['capsule', 'verify', capsule, '--key', 'keys/qlf-signing.pub']);
+    expect(verified.code, verified.output).toBe(0);
+    expect(verified.output).toMatch(/signature/);
+
+    await nxWith(env, 'run', 'payments:package', '--skip-nx-cache');
+    expect(Buffer.compare(readFileSync(capsule), first)).toBe(0);
+    const viaQlf = await qlf(['run', 'briefs/payments', '--no-cache'], env);
+    expect(viaQlf.code, viaQlf.output).toBe(0);
+    expect(Buffer.compare(readFileSync(capsule), first)).toBe(0);
   });
 
   it('runs only the edited brief with affected', async () => {

@@ -1,15 +1,17 @@
-// End to end: the built `qlf run` on a temp copy of two bundled example briefs, twice; the second run is all cached.
+// End to end: the built `qlf run` on a temp copy of two bundled example briefs (one uses the other), through every
+// stage: compile, generate, verify, build (a real image through Podman's API when podman is installed), package (a
+// signed capsule). Run twice (all cached), then again without the cache: the capsules stay byte-identical.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packagePath } from '../core/package-info.js';
+import { type PodmanService, podman, startPodmanService } from '../executors/build/fixtures/podman-service.js';
 
 const bin = packagePath('bin', 'qlf.js');
 const built = existsSync(packagePath('dist', 'cli', 'commands', 'run.js'));
-// Two bundled examples where one uses the other, so the run also exercises a `uses` edge.
 const PAIR = ['payments', 'orders'];
 const examples = PAIR.map((name) => packagePath('examples', name, 'brief.qlf.yaml')).filter((file) => existsSync(file));
 const reason = !built
@@ -18,37 +20,91 @@ const reason = !built
     ? 'no examples/ briefs yet'
     : '';
 if (reason) console.warn(`skipped: ${reason}`);
+// Under QLF_STRICT=1 (CI) a build without an engine fails, so the engine is required there; elsewhere the build
+// stage reports the image as skipped and the test checks that instead.
+const strict = process.env.QLF_STRICT === '1';
+if (!podman && !reason) console.warn('skipped: the real image build (podman not installed); the build reports a skip');
 
-function qlfRun(cwd: string) {
-  const result = spawnSync(process.execPath, [bin, 'run', '--json'], {
+type TaskReport = { id: string; status: string; cache: string | null; hash: string };
+
+function qlf(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  const result = spawnSync(process.execPath, [bin, ...args], {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, CI: '1', NO_COLOR: '1' },
-    timeout: 110_000,
+    env: { ...process.env, CI: '1', NO_COLOR: '1', ...env },
+    timeout: 200_000,
   });
-  return { code: result.status, json: result.stdout ? JSON.parse(result.stdout) : undefined, stderr: result.stderr };
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 describe.skipIf(reason !== '')('qlf run on the examples', () => {
-  it('runs every stage, then serves every task from the cache', { timeout: 240_000 }, async () => {
-    const root = await mkdtemp(join(tmpdir(), 'qlf-e2e-run-'));
+  let engine: PodmanService | undefined;
+  let root = '';
+
+  beforeAll(async () => {
+    if (podman || strict) engine = await startPodmanService();
+    root = await mkdtemp(join(tmpdir(), 'qlf-e2e-run-'));
     for (const [index, file] of examples.entries()) {
       await cp(dirname(file), join(root, 'briefs', PAIR[index] as string), { recursive: true });
     }
-    await writeFile(join(root, 'qlf.config.json'), `${JSON.stringify({ briefs: ['briefs/**/brief.qlf.yaml'] })}\n`);
-    try {
-      const first = qlfRun(root);
-      expect(first.json?.tasks?.filter((t: { status: string }) => t.status !== 'success')).toEqual([]);
-      expect(first.code).toBe(0);
-      const second = qlfRun(root);
-      expect(second.code).toBe(0);
-      expect(second.json.totals.cached).toBe(second.json.totals.tasks);
-      expect(second.json.tasks.every((t: { cache: string | null }) => t.cache === 'local')).toBe(true);
-      expect(second.json.tasks.map((t: { hash: string }) => t.hash)).toEqual(
-        first.json.tasks.map((t: { hash: string }) => t.hash),
-      );
-    } finally {
-      await rm(root, { recursive: true, force: true });
+    const build = engine
+      ? { dockerHost: engine.dockerHost, isolation: 'chroot', baseImages: { PYTHON_IMAGE: engine.baseImage } }
+      : { dockerHost: `unix://${join(root, 'no-engine.sock')}` };
+    const config = { briefs: ['briefs/**/brief.qlf.yaml'], build, package: { signingKey: 'keys/qlf-signing.key' } };
+    await writeFile(join(root, 'qlf.config.json'), `${JSON.stringify(config)}\n`);
+    expect(qlf(root, ['keys', 'generate', '--out', 'keys']).code).toBe(0);
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const name of PAIR) {
+      const file = join(root, 'dist/qlf', name, 'build/build.json');
+      if (engine && existsSync(file)) engine.removeImage(JSON.parse(await readFile(file, 'utf8')).image.tag);
     }
+    engine?.stop();
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  const capsule = (name: string) => join(root, 'dist', 'qlf', name, 'package', `${name}.qlcapsule`);
+
+  it('runs every stage, serves every task from the cache, and packages verifiable, reproducible capsules', {
+    timeout: 400_000,
+  }, async () => {
+    const first = qlf(root, ['run', '--json']);
+    const firstTasks = JSON.parse(first.stdout).tasks as TaskReport[];
+    expect(firstTasks.filter((t) => t.status !== 'success')).toEqual([]);
+    expect(first.code).toBe(0);
+    expect(firstTasks.map((t) => t.id).filter((id) => id.startsWith('payments:'))).toEqual(
+      ['compile', 'generate', 'verify', 'build', 'package'].map((stage) => `payments:${stage}`),
+    );
+
+    const buildJson = JSON.parse(await readFile(join(root, 'dist/qlf/payments/build/build.json'), 'utf8'));
+    if (engine) {
+      expect(buildJson.image).toMatchObject({ status: 'built', id: expect.stringMatching(/[0-9a-f]{64}$/) });
+      expect(buildJson.image.reused).toBeUndefined();
+    } else {
+      expect(buildJson.image).toMatchObject({ status: 'skipped', reason: expect.stringContaining('no container') });
+    }
+
+    const bytes = await Promise.all(PAIR.map((name) => readFile(capsule(name))));
+    for (const name of PAIR) {
+      const verified = qlf(root, ['capsule', 'verify', capsule(name), '--key', 'keys/qlf-signing.pub']);
+      expect(verified.stderr + verified.stdout).toMatch(/signature/);
+      expect(verified.code).toBe(0);
+    }
+
+    const second = qlf(root, ['run', '--json']);
+    expect(second.code).toBe(0);
+    const report = JSON.parse(second.stdout) as { tasks: TaskReport[]; totals: { cached: number; tasks: number } };
+    expect(report.totals.cached).toBe(report.totals.tasks);
+    expect(report.tasks.every((t) => t.cache === 'local')).toBe(true);
+    expect(report.tasks.map((t) => t.hash)).toEqual(firstTasks.map((t) => t.hash));
+
+    // Everything again from scratch: the same inputs give the same capsule bytes.
+    const cold = qlf(root, ['run', '--no-cache']);
+    expect(cold.code, cold.stderr).toBe(0);
+    const again = await Promise.all(PAIR.map((name) => readFile(capsule(name))));
+    PAIR.forEach((name, index) => {
+      expect(Buffer.compare(again[index]!, bytes[index]!), `${name}.qlcapsule differs`).toBe(0);
+    });
   });
 });

@@ -10,8 +10,11 @@ export const imageResultSchema = z.discriminatedUnion('status', [
     id: z.string(),
     /** Content digest of the image (`sha256:…`), when the engine reports one. */
     digest: z.string().optional(),
-    /** True when an image with this tag already existed, so nothing was rebuilt. */
-    reused: z.boolean(),
+    /**
+     * True when an image with this tag already existed, so nothing was rebuilt. Left out of `build.json`: it says how
+     * the image was obtained, not what it is, and would make packaged bytes depend on the engine's history.
+     */
+    reused: z.boolean().optional(),
     engine: z.string(),
   }),
   z.object({

@@ -9,8 +9,10 @@ describe('Nx schema.json files', () => {
 
   it('covers every executor and generator', () => {
     expect(Object.keys(files).sort()).toEqual([
+      'executors/build/schema.json',
       'executors/compile/schema.json',
       'executors/generate/schema.json',
+      'executors/package/schema.json',
       'executors/verify/schema.json',
       'generators/brief/schema.json',
       'generators/init/schema.json',

@@ -13,6 +13,12 @@ const stageOptions = {
     ),
 };
 
+/** A check or safeguard that cannot run (missing tool, no engine, no signing key) fails instead of being skipped. */
+const strictOption = z
+  .boolean()
+  .optional()
+  .describe('Treat a skipped check or safeguard as a failure; overrides `verify.strict`. @default the config value');
+
 export const compileExecutorOptionsSchema = z
   .object({ ...stageOptions })
   .strict()
@@ -32,21 +38,18 @@ export const generateExecutorOptionsSchema = z
 export const verifyExecutorOptionsSchema = z
   .object({
     ...stageOptions,
-    strict: z
-      .boolean()
-      .optional()
-      .describe('Treat a skipped check as a failure; overrides `verify.strict`. @default the config value'),
+    strict: strictOption,
   })
   .strict()
   .meta({ title: 'qlf verify', description: 'Verifies the generated service (`<outDir>/<name>/verify/report.json`).' });
 
 export const buildExecutorOptionsSchema = z
-  .object({ ...stageOptions })
+  .object({ ...stageOptions, strict: strictOption })
   .strict()
   .meta({ title: 'qlf build', description: 'Builds the container image (`<outDir>/<name>/build/`).' });
 
 export const packageExecutorOptionsSchema = z
-  .object({ ...stageOptions })
+  .object({ ...stageOptions, strict: strictOption })
   .strict()
   .meta({ title: 'qlf package', description: 'Packages a signed capsule (`<outDir>/<name>/package/`).' });
 

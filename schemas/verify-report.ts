@@ -13,12 +13,13 @@ export const findingSchema = z.object({
 });
 export type VerifyFinding = z.infer<typeof findingSchema>;
 
+// No durations: the report's bytes depend only on what was checked, so it can be packaged reproducibly. Timings go
+// to the task log through `VerifyContext.onRunnerDone`.
 export const runnerResultSchema = z.object({
   runner: z.string(),
   status: z.enum(['passed', 'failed', 'skipped']),
   /** For skipped: `<tool> not installed` and the like. */
   reason: z.string().optional(),
-  durationMs: z.number(),
   /** Counts a runner measured, e.g. pytest's passed/failed. */
   stats: z.record(z.string(), z.number()).default({}),
 });

@@ -1,12 +1,12 @@
 // The build stage end to end: a real engine (Podman's Docker-compatible service) when podman is installed.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QlfError } from '../../core/errors.js';
 import { sampleIr } from '../generate/lib/sample-ir.js';
 import { runBuild } from './build.js';
+import { type PodmanService, podman, startPodmanService } from './fixtures/podman-service.js';
 
 function serviceDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'qlf-build-svc-'));
@@ -72,72 +72,27 @@ describe('runBuild without an engine', () => {
   });
 });
 
-const podman = ['/usr/bin/podman', '/usr/local/bin/podman'].find((path) => existsSync(path));
 const strict = process.env.QLF_STRICT === '1';
 const title = podman
   ? 'runBuild through Podman’s Docker-compatible API'
   : 'runBuild through Podman — skipped: podman not installed';
 
-/**
- * A base image made here, since none can be pulled: /bin/sh and a few tools from the host, plus a `python` that stands
- * in for pip in the builder stage (it creates /install). Everything else — the Dockerfile's stages, the context, the
- * engine API, tagging and inspection — is the real path.
- */
-function importTestBase(root: string, tag: string): void {
-  const rootfs = join(root, 'rootfs');
-  const copy = (path: string) => {
-    mkdirSync(join(rootfs, dirname(path)), { recursive: true });
-    copyFileSync(path, join(rootfs, path));
-  };
-  for (const bin of ['/bin/sh', '/bin/mkdir', '/bin/cp', '/bin/echo']) {
-    copy(bin);
-    const libs = execFileSync('ldd', [bin], { encoding: 'utf8' }).match(/\/\S+\.so[.\d]*/g) ?? [];
-    for (const lib of libs) copy(lib);
-  }
-  mkdirSync(join(rootfs, 'usr/local/bin'), { recursive: true });
-  writeFileSync(
-    join(rootfs, 'usr/local/bin/python'),
-    '#!/bin/sh\ncase "$*" in *"pip install"*) mkdir -p /install/lib && echo installed > /install/lib/.deps ;; esac\n',
-  );
-  chmodSync(join(rootfs, 'usr/local/bin/python'), 0o755);
-  execFileSync('tar', ['-C', rootfs, '-cf', join(root, 'rootfs.tar'), '.']);
-  execFileSync(podman!, ['--storage-driver=vfs', 'import', join(root, 'rootfs.tar'), tag], { stdio: 'ignore' });
-}
-
 describe.skipIf(!podman && !strict)(title, () => {
-  let service: ChildProcess | undefined;
-  let socket = '';
-  let root = '';
-  const base = `localhost/qlf-test-python:${process.pid}`;
+  let engine: PodmanService | undefined;
 
   beforeAll(async () => {
-    if (!podman) throw new Error('QLF_STRICT=1 but podman is not installed: install it (apt-get install podman)');
-    root = mkdtempSync(join(tmpdir(), 'qlf-podman-'));
-    socket = join(root, 'podman.sock');
-    service = spawn(podman, ['--storage-driver=vfs', 'system', 'service', '--time=0', `unix://${socket}`], {
-      stdio: 'ignore',
-    });
-    const deadline = Date.now() + 20_000;
-    while (!existsSync(socket)) {
-      if (Date.now() > deadline) throw new Error('podman system service did not start within 20 s');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    importTestBase(root, base);
-  });
+    engine = await startPodmanService();
+  }, 60_000);
 
-  afterAll(() => {
-    service?.kill('SIGTERM');
-    if (podman) execFileSync(podman, ['--storage-driver=vfs', 'rmi', '-f', base], { stdio: 'ignore' });
-    if (root) rmSync(root, { recursive: true, force: true });
-  });
+  afterAll(() => engine?.stop());
 
   it('builds the FastAPI image, records its ID and digest, and reuses it when nothing changed', async () => {
     const dir = serviceDir();
     const options = {
       strict: true,
-      dockerHost: `unix://${socket}`,
+      dockerHost: engine!.dockerHost,
       isolation: 'chroot' as const,
-      baseImages: { PYTHON_IMAGE: base },
+      baseImages: { PYTHON_IMAGE: engine!.baseImage },
     };
     const first = await runBuild({ ir: sampleIr(), serviceDir: dir }, options);
     expect(first.result.image).toMatchObject({ status: 'built', reused: false });
@@ -149,6 +104,6 @@ describe.skipIf(!podman && !strict)(title, () => {
 
     const second = await runBuild({ ir: sampleIr(), serviceDir: dir }, options);
     expect(second.result.image).toMatchObject({ status: 'built', reused: true, id: first.result.image.id });
-    execFileSync(podman!, ['--storage-driver=vfs', 'rmi', '-f', first.result.image.tag], { stdio: 'ignore' });
+    engine!.removeImage(first.result.image.tag);
   }, 180_000);
 });

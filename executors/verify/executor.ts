@@ -1,6 +1,4 @@
 // Nx executor `qlf:verify`: verifies one brief's generated service into `<outDir>/<name>/verify/report.json`.
-import { createStageExecutor } from '../../core/nx-executor.js';
+import { createStageExecutor, strictOverride } from '../../core/nx-executor.js';
 
-export default createStageExecutor('verify', (config, options) => {
-  if (options.strict !== undefined) config.verify.strict = options.strict;
-});
+export default createStageExecutor('verify', strictOverride);

@@ -69,9 +69,9 @@ export async function runVerify(input: VerifyInput, ctx: VerifyContext): Promise
       runner: runner.name,
       status: outcome.status,
       ...(outcome.reason ? { reason: outcome.reason } : {}),
-      durationMs: Math.round(performance.now() - started),
       stats: outcome.stats,
     });
+    ctx.onRunnerDone?.(results.at(-1)!, Math.round(performance.now() - started));
     findings.push(...outcome.findings.map((finding) => ({ ...finding, runner: runner.name })));
   }
   findings.sort(byPlace);

@@ -44,8 +44,10 @@ export const buildTask = defineStageTask({
     await writeFileAtomic(join(dir, 'Dockerfile'), output.dockerfile);
     await writeFileAtomic(join(dir, '.dockerignore'), output.dockerignore);
     await writeFileAtomic(join(dir, 'context.tar'), output.contextTar);
-    await writeFileAtomic(join(dir, 'build.json'), canonicalJson(output.result));
     const image = output.result.image;
+    const recorded = { ...image };
+    if (recorded.status === 'built') delete recorded.reused;
+    await writeFileAtomic(join(dir, 'build.json'), canonicalJson({ ...output.result, image: recorded }));
     log(
       image.status === 'built'
         ? `image ${image.tag} (${image.reused ? 'reused' : 'built'}, ${image.id})`

@@ -4,13 +4,17 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listFiles } from '../../cache/file-tree.js';
+import { generateSigningKeyPair, loadPublicKey } from '../../executors/package/lib/signing-keys.js';
+import { verifyCapsule } from '../../executors/package/lib/verify-capsule.js';
 import { loadStageTasks } from '../execute-task.js';
 import { runGraph } from '../run-graph.js';
 import { runStage } from '../run-stage.js';
 import { fakeTaskModule, makeWorkspace, removeWorkspaces } from '../test-workspace.js';
+import { buildTask } from './build.js';
 import { compileTask } from './compile.js';
 import { generateTask } from './generate.js';
 import { stageTasks } from './index.js';
+import { packageTask } from './package.js';
 
 const ledger = [
   'apiVersion: qlf.dev/v1',
@@ -25,7 +29,7 @@ afterAll(removeWorkspaces);
 
 describe('stage tasks', () => {
   it('registers the stages in pipeline order', () => {
-    expect(stageTasks.map((t) => t.stage)).toEqual(['compile', 'generate', 'verify']);
+    expect(stageTasks.map((t) => t.stage)).toEqual(['compile', 'generate', 'verify', 'build', 'package']);
     expect(stageTasks.find((t) => t.stage === 'verify')).toMatchObject({ heavy: true, publishOnFailure: true });
   });
 
@@ -77,7 +81,7 @@ describe('stage tasks', () => {
     timeout: 90_000,
   }, async () => {
     const ws = await makeWorkspace({ ledger });
-    const run = async () => runGraph({ config: await ws.config(), executor: 'inline' });
+    const run = async () => runGraph({ config: await ws.config(), executor: 'inline', stage: 'verify' });
     const first = await run();
     const verify = first.tasks.find((t) => t.id === 'ledger:verify');
     const report = JSON.parse(await readFile(join(ws.root, 'dist', 'qlf', 'ledger', 'verify', 'report.json'), 'utf8'));
@@ -86,6 +90,51 @@ describe('stage tasks', () => {
     if (!report.passed) expect(verify?.errorCode).toBe('E_VERIFY_FAILED');
     const second = await run();
     expect(second.tasks.find((t) => t.id === 'ledger:verify')?.status).toBe(report.passed ? 'cached' : 'failed');
+  });
+
+  it('real build and package: a signed capsule that verifies; its hash follows SOURCE_DATE_EPOCH', {
+    timeout: 90_000,
+  }, async () => {
+    const ws = await makeWorkspace({ ledger });
+    const keys = generateSigningKeyPair('ed25519');
+    await ws.write('keys/qlf.key', keys.privatePem);
+    await ws.write('keys/qlf.pub', keys.publicPem);
+    const run = async () => {
+      const config = await ws.config();
+      // Not about strictness: no engine answers here, so the build records a skipped image instead of failing.
+      config.verify.strict = false;
+      config.build.dockerHost = `unix://${join(ws.root, 'no-engine.sock')}`;
+      config.package.signingKey = 'keys/qlf.key';
+      return runGraph({ config, executor: 'inline', stageTasks: [compileTask, generateTask, buildTask, packageTask] });
+    };
+    const first = await run();
+    expect(first.tasks.map((t) => `${t.id} ${t.status}`)).toEqual([
+      'ledger:compile success',
+      'ledger:generate success',
+      'ledger:build success',
+      'ledger:package success',
+    ]);
+    const out = join(ws.root, 'dist', 'qlf', 'ledger');
+    const capsule = await readFile(join(out, 'package', 'ledger.qlcapsule'));
+    const verdict = verifyCapsule(capsule, { publicKey: await loadPublicKey(join(ws.root, 'keys/qlf.pub')) });
+    expect(verdict.checks.filter((c) => c.status !== 'ok')).toEqual([]);
+    expect(verdict.manifest?.stages.build).toMatchObject({ status: 'skipped' });
+    expect(JSON.parse(await readFile(join(out, 'package', 'manifest.json'), 'utf8'))).toEqual(verdict.manifest);
+    expect(first.tasks.find((t) => t.stage === 'build')?.terminalOutput).toMatch(/image: skipped/);
+
+    const cached = await run();
+    expect(cached.tasks.every((t) => t.status === 'cached')).toBe(true);
+    const epoch = process.env.SOURCE_DATE_EPOCH;
+    process.env.SOURCE_DATE_EPOCH = '1700000000';
+    try {
+      const moved = await run();
+      expect(moved.tasks.map((t) => t.status)).toEqual(['cached', 'cached', 'cached', 'success']);
+      const later = verifyCapsule(await readFile(join(out, 'package', 'ledger.qlcapsule')));
+      expect(later.manifest?.sourceDateEpoch).toBe(1700000000);
+    } finally {
+      if (epoch === undefined) delete process.env.SOURCE_DATE_EPOCH;
+      else process.env.SOURCE_DATE_EPOCH = epoch;
+    }
   });
 
   it('a brief that breaks the schema fails compile with located issues', async () => {

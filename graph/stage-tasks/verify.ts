@@ -36,13 +36,14 @@ export const verifyTask = defineStageTask({
           strict: ctx.config.verify.strict,
           timeoutMs: ctx.config.verify.timeoutMs,
           python: ctx.config.python.interpreter,
+          onRunnerDone: (runner, ms) =>
+            ctx.log(
+              `${runner.status.padEnd(7)} ${runner.runner} ${ms} ms${runner.reason ? ` (${runner.reason})` : ''}`,
+            ),
         },
       );
       await mkdir(join(ctx.outDir, 'verify'), { recursive: true });
       await writeFile(join(ctx.outDir, 'verify', 'report.json'), canonicalJson(report));
-      for (const runner of report.runners) {
-        ctx.log(`${runner.status.padEnd(7)} ${runner.runner}${runner.reason ? ` (${runner.reason})` : ''}`);
-      }
       const errors = report.findings.filter((f) => f.severity === 'error');
       for (const finding of errors.slice(0, 20)) {
         const where = finding.file ? `${finding.file}${finding.line ? `:${finding.line}` : ''}: ` : '';

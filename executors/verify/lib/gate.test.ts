@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunnerResult, VerifyFinding } from '../../../schemas/verify-report.js';
 import { gate } from './gate.js';
 
-const runner = (status: RunnerResult['status']): RunnerResult => ({ runner: 'x', status, durationMs: 1, stats: {} });
+const runner = (status: RunnerResult['status']): RunnerResult => ({ runner: 'x', status, stats: {} });
 const finding = (severity: VerifyFinding['severity']): VerifyFinding => ({
   runner: 'x',
   rule: 'r',

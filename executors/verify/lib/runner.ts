@@ -1,7 +1,7 @@
 // The contract every verify runner implements, and the context the stage hands it.
 import type { FoundPython } from '../../../core/python.js';
 import type { IR } from '../../../schemas/ir.js';
-import type { VerifyFinding } from '../../../schemas/verify-report.js';
+import type { RunnerResult, VerifyFinding } from '../../../schemas/verify-report.js';
 
 export interface VerifyInput {
   ir: IR;
@@ -20,6 +20,8 @@ export interface VerifyContext {
   runners?: string[];
   /** Environment child processes start from (PATH, QLF_PYTHON). @default process.env */
   env?: NodeJS.ProcessEnv;
+  /** Called after each runner with its wall time (kept out of the report, whose bytes must not vary). */
+  onRunnerDone?(result: RunnerResult, durationMs: number): void;
 }
 
 /** What a runner sees: the stage context plus the interpreter resolved once for all runners. */

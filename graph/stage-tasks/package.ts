@@ -1,0 +1,45 @@
+// Stage task `package`: `ir.json` + `service/` + `verify/` + `build/` → `package/<name>.qlcapsule` and its manifest.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../core/atomic-fs.js';
+import { canonicalJson } from '../../core/canonical-json.js';
+import { sha256 } from '../../core/hash.js';
+import { qlfVersion } from '../../core/package-info.js';
+import { sourceDateEpoch } from '../../core/tar.js';
+import { findOnPath } from '../../executors/package/lib/external-tools.js';
+import { loadPackageInput, packageContextFromConfig } from '../../executors/package/lib/load-package-input.js';
+import { loadSigner } from '../../executors/package/lib/signing-keys.js';
+import { runPackage } from '../../executors/package/package.js';
+import { defineStageTask } from '../stage-task.js';
+
+export const packageTask = defineStageTask({
+  stage: 'package',
+  heavy: false,
+  retryable: false,
+  cacheable: true,
+  reads: ['compile', 'generate', 'verify', 'build'],
+  outputs: ['package'],
+  async inputs({ config, brief }) {
+    const ctx = packageContextFromConfig(config, qlfVersion());
+    // The capsule pins the brief file's own digest (a comment edit changes the signed provenance), the key that signs
+    // it (by its public fingerprint: no secret enters a hash), the archive time and which outside tools took part.
+    const keyId = ctx.signingKey ? (await loadSigner(ctx.signingKey.path)).keyId : 'unsigned';
+    const tools = ['syft', 'trivy', 'grype'].map((tool) => `${tool}:${findOnPath(tool) ? 'on PATH' : 'absent'}`);
+    return [
+      `brief ${sha256(await readFile(brief.file))}`,
+      canonicalJson({ docs: ctx.docs, keyId, sourceDateEpoch: sourceDateEpoch(), strict: ctx.strict, tools }),
+    ];
+  },
+  async run({ config, brief, inputDir, outDir, log }) {
+    const input = await loadPackageInput({ inputDir, briefFile: brief.file });
+    const result = await runPackage(input, packageContextFromConfig(config, qlfVersion()));
+    const dir = join(outDir, 'package');
+    await writeFileAtomic(join(dir, result.fileName), result.capsule);
+    await writeFileAtomic(join(dir, 'manifest.json'), canonicalJson(result.manifest));
+    const { signature, sbom, vulnScan } = result.manifest;
+    log(`${result.fileName} ${result.capsule.length} bytes, ${result.manifest.files.length} files`);
+    log(signature.signed ? `signed ${signature.algorithm} key ${signature.keyId}` : 'unsigned (no signing key set)');
+    log(`sbom: ${sbom.generator}, ${sbom.components} components`);
+    log(vulnScan.status === 'ran' ? `vuln scan: ${vulnScan.tool}` : `vuln scan: skipped (${vulnScan.reason})`);
+  },
+});
