@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from './config.js';
+import { loadConfig, resolveRemoteCacheEnv } from './config.js';
 import { QlfError } from './errors.js';
 
 async function workspace(config?: string): Promise<string> {
@@ -57,5 +57,86 @@ describe('loadConfig', () => {
     const dir = await workspace();
     process.env.QLF_STRICT = '1';
     expect((await loadConfig(dir)).verify.strict).toBe(true);
+  });
+});
+
+describe('cache.remote', () => {
+  const names = ['QLF_REMOTE_CACHE_URL', 'QLF_REMOTE_CACHE_TEAM', 'QLF_REMOTE_CACHE_READ_ONLY'] as const;
+  const saved = Object.fromEntries(names.map((name) => [name, process.env[name]]));
+  afterEach(() => {
+    for (const name of names) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+  });
+
+  it('is off by default and read from the config file', async () => {
+    for (const name of names) delete process.env[name];
+    expect((await loadConfig(await workspace())).cache.remote).toBeUndefined();
+    const dir = await workspace(
+      "export default { cache: { remote: { url: 'https://cache.example.com', team: 'ci' } } };\n",
+    );
+    expect((await loadConfig(dir)).cache.remote).toEqual({
+      url: 'https://cache.example.com',
+      team: 'ci',
+      readOnly: false,
+    });
+  });
+
+  it('takes the environment over the config file', async () => {
+    const dir = await workspace(
+      "export default { cache: { remote: { url: 'https://cache.example.com', team: 'ci' } } };\n",
+    );
+    process.env.QLF_REMOTE_CACHE_URL = 'http://127.0.0.1:3000/turbo';
+    process.env.QLF_REMOTE_CACHE_TEAM = 'dev';
+    process.env.QLF_REMOTE_CACHE_READ_ONLY = 'true';
+    expect((await loadConfig(dir)).cache.remote).toEqual({
+      url: 'http://127.0.0.1:3000/turbo',
+      team: 'dev',
+      readOnly: true,
+    });
+  });
+
+  it.each([
+    [{ QLF_REMOTE_CACHE_URL: 'https://c.example' }, { url: 'https://c.example', readOnly: false }],
+    [{ QLF_REMOTE_CACHE_TEAM: 'x', QLF_REMOTE_CACHE_READ_ONLY: '1' }, undefined],
+    [
+      { QLF_REMOTE_CACHE_URL: 'https://c.example', QLF_REMOTE_CACHE_READ_ONLY: 'no' },
+      { url: 'https://c.example', readOnly: false },
+    ],
+  ])('resolves %j', (env, expected) => {
+    expect(resolveRemoteCacheEnv(undefined, env)).toEqual(expected);
+  });
+
+  it.each([
+    [{ QLF_REMOTE_CACHE_URL: 'ftp://c.example' }, /QLF_REMOTE_CACHE_URL must use http/],
+    [{ QLF_REMOTE_CACHE_URL: 'https://user:s3cret@c.example' }, /QLF_REMOTE_CACHE_URL must not hold credentials/],
+    [
+      { QLF_REMOTE_CACHE_URL: 'https://c.example', QLF_REMOTE_CACHE_READ_ONLY: 'maybe' },
+      /READ_ONLY="maybe" is not a yes\/no/,
+    ],
+  ])('refuses %j', (env, message) => {
+    const error = (() => {
+      try {
+        resolveRemoteCacheEnv(undefined, env);
+      } catch (e) {
+        return e as QlfError;
+      }
+    })();
+    expect(error).toMatchObject({ code: 'E_CONFIG_ENV', kind: 'input', message: expect.stringMatching(message) });
+    expect(error?.message).not.toContain('s3cret');
+  });
+
+  it.each([
+    ["{ url: 'https://c.example', token: 's3cret' }", 'cache.remote.token', /QLF_REMOTE_CACHE_TOKEN/],
+    ["{ url: 'https://u:s3cret@c.example' }", 'cache.remote.url', /must not hold credentials/],
+    ["{ url: 'c.example' }", 'cache.remote.url', /absolute http/],
+  ])('refuses remote %s in the config file', async (remote, path, message) => {
+    for (const name of names) delete process.env[name];
+    const dir = await workspace(`export default { cache: { remote: ${remote} } };\n`);
+    const error = (await loadConfig(dir).catch((e: unknown) => e)) as QlfError;
+    expect(error.code).toBe('E_CONFIG_SCHEMA');
+    expect(error.issues).toEqual([expect.objectContaining({ path, message: expect.stringMatching(message) })]);
+    expect(JSON.stringify(error.issues)).not.toContain('s3cret');
   });
 });

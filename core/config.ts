@@ -1,7 +1,7 @@
 // Finds the workspace root and loads `qlf.config.ts` (through jiti, so users write TypeScript), validated by zod.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { configSchema, type QlfConfig } from '../schemas/config.js';
+import { configSchema, type QlfConfig, type RemoteCacheConfig, remoteCacheUrlProblem } from '../schemas/config.js';
 import { inputError } from './errors.js';
 import { zodIssues } from './zod-issues.js';
 
@@ -63,6 +63,8 @@ export async function loadConfig(start: string, overrides: Partial<QlfConfig> = 
   const config = parsed.data;
   // CI runs strict: QLF_STRICT=1 turns every skipped check into a failure without editing the config.
   if (process.env.QLF_STRICT === '1' || process.env.QLF_STRICT === 'true') config.verify.strict = true;
+  // CI points at the shared cache through the environment, so the config file (a task hash input) stays the same.
+  config.cache = { ...config.cache, remote: resolveRemoteCacheEnv(config.cache.remote, process.env) };
   return {
     ...config,
     outDir: absolute(config.outDir),
@@ -72,4 +74,50 @@ export async function loadConfig(start: string, overrides: Partial<QlfConfig> = 
     configFile,
     configText,
   };
+}
+
+/** The environment variables that configure the remote cache; the token is read from nowhere else. */
+export const REMOTE_CACHE_ENV = Object.freeze({
+  url: 'QLF_REMOTE_CACHE_URL',
+  team: 'QLF_REMOTE_CACHE_TEAM',
+  readOnly: 'QLF_REMOTE_CACHE_READ_ONLY',
+  token: 'QLF_REMOTE_CACHE_TOKEN',
+});
+
+const TRUE_WORDS = ['1', 'true', 'yes', 'on'];
+const FALSE_WORDS = ['0', 'false', 'no', 'off'];
+
+/**
+ * `cache.remote` with the `QLF_REMOTE_CACHE_*` overrides applied (each set, non-empty variable wins); undefined when
+ * neither the config nor `QLF_REMOTE_CACHE_URL` names a server. Idempotent. Bad values are input errors naming the
+ * variable (never echoing the URL, which might hold credentials).
+ */
+export function resolveRemoteCacheEnv(
+  remote: RemoteCacheConfig | undefined,
+  env: NodeJS.ProcessEnv,
+): RemoteCacheConfig | undefined {
+  const envUrl = env[REMOTE_CACHE_ENV.url]?.trim();
+  if (envUrl) {
+    const problem = remoteCacheUrlProblem(envUrl);
+    if (problem) {
+      throw inputError('E_CONFIG_ENV', `${REMOTE_CACHE_ENV.url} ${problem}`, {
+        hint: `Set ${REMOTE_CACHE_ENV.url} to the cache server's base URL, e.g. https://cache.example.com, or unset it.`,
+      });
+    }
+  }
+  const url = envUrl || remote?.url;
+  if (!url) return undefined;
+  const rawReadOnly = env[REMOTE_CACHE_ENV.readOnly]?.trim().toLowerCase();
+  let readOnly = remote?.readOnly ?? false;
+  if (rawReadOnly && TRUE_WORDS.includes(rawReadOnly)) readOnly = true;
+  else if (rawReadOnly && FALSE_WORDS.includes(rawReadOnly)) readOnly = false;
+  else if (rawReadOnly) {
+    throw inputError(
+      'E_CONFIG_ENV',
+      `${REMOTE_CACHE_ENV.readOnly}=${JSON.stringify(env[REMOTE_CACHE_ENV.readOnly])} is not a yes/no value`,
+      { hint: `Use one of: ${[...TRUE_WORDS, ...FALSE_WORDS].join(', ')}.` },
+    );
+  }
+  const team = env[REMOTE_CACHE_ENV.team]?.trim() || remote?.team;
+  return { url, readOnly, ...(team ? { team } : {}) };
 }

@@ -1,6 +1,50 @@
 // `qlf.config.ts`: where briefs live, where output goes, and each stage's settings.
 import { z } from 'zod';
 
+/** Why a remote cache URL is refused, or undefined when it is fine. Shared with the env override check. */
+export function remoteCacheUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be an absolute http:// or https:// URL, e.g. "https://cache.example.com"';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return `must use http:// or https://, not ${url.protocol}//`;
+  }
+  if (url.username || url.password) {
+    return 'must not hold credentials: put the token in the QLF_REMOTE_CACHE_TOKEN environment variable';
+  }
+  if (url.search || url.hash) return 'must not hold a query or fragment: set the team with `team`';
+  return undefined;
+}
+
+/** `cache.remote`: where the shared cache is; the token is deliberately not an option. */
+export const remoteCacheConfigSchema = z
+  .object({
+    /**
+     * Base URL of a Turborepo-compatible cache server (artifacts live under `<url>/v8/artifacts/<hash>`); else
+     * `QLF_REMOTE_CACHE_URL`.
+     */
+    url: z.string().superRefine((value, ctx) => {
+      const problem = remoteCacheUrlProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+    /** Team (sent as `teamId` when it starts with `team_`, else as `slug`); else `QLF_REMOTE_CACHE_TEAM`. */
+    team: z.string().min(1).optional(),
+    /**
+     * Fetch from the remote cache but never upload (developer machines); else `QLF_REMOTE_CACHE_READ_ONLY`.
+     * @default false
+     */
+    readOnly: z.boolean().default(false),
+    /** Not an option: the token is read only from `QLF_REMOTE_CACHE_TOKEN`, so it never lands in a committed file. */
+    token: z
+      .never({ message: 'is not read from the config file: set the QLF_REMOTE_CACHE_TOKEN environment variable' })
+      .optional(),
+  })
+  .strict();
+export type RemoteCacheConfig = z.output<typeof remoteCacheConfigSchema>;
+
 export const configSchema = z
   .object({
     /** Globs (relative to the workspace root) that find briefs. @default ['**\/brief.qlf.yaml'] */
@@ -11,6 +55,16 @@ export const configSchema = z
     outDir: z.string().default('dist/qlf'),
     /** Local task cache folder. @default '.qlf/cache' */
     cacheDir: z.string().default('.qlf/cache'),
+    cache: z
+      .object({
+        /**
+         * A cache shared between machines, speaking the Turborepo remote cache HTTP API. Off unless set here or by
+         * `QLF_REMOTE_CACHE_URL`. The token comes only from `QLF_REMOTE_CACHE_TOKEN`, never from this file.
+         */
+        remote: remoteCacheConfigSchema.optional(),
+      })
+      .strict()
+      .default({}),
     overlays: z
       .object({
         /** Extra folders holding the workspace's own overlay files. @default [] */

@@ -1,0 +1,24 @@
+// Builds the remote cache a run uses from the resolved config and the environment (where the token lives).
+import { REMOTE_CACHE_ENV, resolveRemoteCacheEnv } from '../core/config.js';
+import type { QlfConfig } from '../schemas/config.js';
+import { HttpRemoteCache, type HttpRemoteCacheOptions, type RemoteCache } from './remote-cache.js';
+
+/**
+ * The remote cache configured by `cache.remote` and the `QLF_REMOTE_CACHE_*` variables, or undefined when none is.
+ * The token is read from `QLF_REMOTE_CACHE_TOKEN` only; without it requests go unauthenticated.
+ */
+export function remoteCacheFromConfig(
+  config: Pick<QlfConfig, 'cache'>,
+  env: NodeJS.ProcessEnv = process.env,
+  options: Omit<HttpRemoteCacheOptions, 'url' | 'token' | 'team' | 'readOnly'> = {},
+): RemoteCache | undefined {
+  const settings = resolveRemoteCacheEnv(config.cache?.remote, env);
+  if (!settings) return undefined;
+  return new HttpRemoteCache({
+    ...options,
+    url: settings.url,
+    team: settings.team,
+    readOnly: settings.readOnly,
+    token: env[REMOTE_CACHE_ENV.token] || undefined,
+  });
+}
