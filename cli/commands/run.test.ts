@@ -39,6 +39,15 @@ async function cacheIsConsistent(dir: string): Promise<number> {
   return entries.length;
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const brief = (name: string, extra = '') => `name: ${name}\ndescription: ${name} things\n${extra}`;
 
 afterAll(removeWorkspaces);
@@ -106,6 +115,22 @@ describe.skipIf(!built)('qlf run (built CLI)', () => {
     expect(JSON.parse(next.stdout).totals).toMatchObject({ tasks: 6, failed: 0 });
     await cacheIsConsistent(join(ws.root, '.qlf', 'cache'));
     expect(await readFile(join(ws.root, 'dist', 'qlf', 'a', 'verify', 'report.json'), 'utf8')).toContain('"passed"');
+  });
+
+  it('SIGINT also stops the child processes a running task started', async () => {
+    const ws = await makeWorkspace({ a: brief('a', 'childSleepMs: 60000\n') });
+    const { child, done } = qlf(ws.root, ['run']);
+    const pidFile = join(ws.root, 'child.pid');
+    const deadline = Date.now() + 20_000;
+    while (!existsSync(pidFile) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const pid = Number(await readFile(pidFile, 'utf8'));
+    expect(isAlive(pid)).toBe(true);
+    child.kill('SIGINT');
+    const result = await done;
+    expect(result.code).not.toBe(0);
+    const gone = Date.now() + 5_000;
+    while (isAlive(pid) && Date.now() < gone) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(isAlive(pid)).toBe(false);
   });
 
   it('qlf graph prints JSON and dot; qlf cache stats, prune and clean manage the cache', async () => {

@@ -1,6 +1,8 @@
 // `qlf run`: runs the task graph (compile → generate → verify → ...) for the workspace's briefs, with caching.
+
 import { loadConfig } from '../../core/config.js';
 import { inputError } from '../../core/errors.js';
+import { signalDescendants } from '../../core/process-tree.js';
 import { affectedBriefs, runGraph, type TaskResult } from '../../graph/index.js';
 import { isStageName, STAGES } from '../../graph/stages.js';
 import { commonOptions, defineCommand } from '../command.js';
@@ -78,8 +80,11 @@ export default defineCommand({
       interrupts++;
       if (interrupts === 1) {
         out.info('interrupted: stopping running tasks (press Ctrl-C again to quit at once)');
+        // Ending a task's worker thread does not end the processes it spawned (pytest, uvicorn): stop them first.
+        signalDescendants('SIGTERM');
         controller.abort();
       } else {
+        signalDescendants('SIGKILL');
         process.exit(130);
       }
     };

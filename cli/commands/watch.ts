@@ -1,5 +1,6 @@
 // `qlf watch`: runs the task graph once, then re-runs exactly what a saved brief, overlay or config file affects
 // (debounced), printing each run; errors are printed and the watch goes on. Ctrl-C stops watchers and the run.
+
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
@@ -7,6 +8,7 @@ import { type FSWatcher, watch } from 'chokidar';
 import picomatch from 'picomatch';
 import { loadConfig, type ResolvedConfig } from '../../core/config.js';
 import { inputError, isQlfError } from '../../core/errors.js';
+import { signalDescendants } from '../../core/process-tree.js';
 import { discoverBriefs, runGraph } from '../../graph/index.js';
 import { briefOutDir } from '../../graph/publish.js';
 import type { BriefRef } from '../../graph/stage-task.js';
@@ -215,6 +217,8 @@ export default defineCommand({
     const stopped = new Promise<void>((done) => {
       const stop = () => {
         out.print('qlf watch: stopping');
+        // Child processes of running tasks (pytest, uvicorn) outlive their worker threads unless stopped here.
+        signalDescendants('SIGTERM');
         controller.abort();
         done();
       };
