@@ -1,6 +1,7 @@
 // Deterministic sample values for generated tests: variant n of each field satisfies its type, bounds and pattern,
 // and unique fields differ between variants.
 import type { ViewField } from './fastapi-view.js';
+import { sampleRegex } from './regex-sample.js';
 
 /** Number of distinct variants the generated tests may use per entity. */
 export const SAMPLE_VARIANTS = 8;
@@ -97,7 +98,7 @@ function fitLength(text: string, field: ViewField): string {
 /** Variant `n` (0-based) of a field's value, as a JSON-ready value. */
 export function sampleValue(field: ViewField, n: number): PyValue {
   if (field.pattern) {
-    const matched = sampleForPattern(field.pattern, n);
+    const matched = sampleForPattern(field.pattern, n) ?? sampleRegex(field.pattern, n);
     if (matched !== undefined) return matched;
   }
   const letter = 'abcdefghij'[n % 10] as string;
