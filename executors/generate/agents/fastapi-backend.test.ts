@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clinicIr, notesIr, paymentsIr } from '../fixtures/ir-fixtures.js';
+import { clinicIr, notesIr, paymentsIr, withPagination } from '../fixtures/ir-fixtures.js';
 import { physicalModel } from '../lib/physical-model.js';
 import fastapiBackend from './fastapi-backend.js';
 
@@ -95,6 +95,62 @@ describe('fastapi-backend agent', () => {
     for (const line of (files().get('.env.example') ?? '').split('\n')) {
       if (/^(JWT_SECRET|DATA_ENCRYPTION_KEY|AUTH_PASSWORD_HASH|API_KEYS)=/.test(line)) expect(line).toMatch(/=$/);
     }
+  });
+
+  it.each([
+    ['offset', 'paginate(db, models.Order, filters, limit, offset)', ['limit: int', 'offset: int'], '"total": total'],
+    [
+      'cursor',
+      'paginate_after(db, models.Order, filters, limit, cursor)',
+      ['limit: int', 'cursor: Optional[str] = Query(None, max_length=64'],
+      '"next_cursor": next_cursor',
+    ],
+    ['none', 'list_all(db, models.Order, filters)', [], '"items": ['],
+  ] as const)('lists records as pagination %s asks', (mode, call, params, returned) => {
+    const out = files(withPagination(paymentsIr(), mode));
+    const router = out.get('app/routers/orders.py') ?? '';
+    const signature = /def list_orders\((.*?)\) ->/s.exec(router)?.[1] ?? '';
+    expect(router).toContain(call);
+    for (const param of params) expect(signature).toContain(param);
+    for (const param of ['limit', 'offset', 'cursor']) {
+      if (!params.some((p) => p.startsWith(`${param}:`))) expect(signature).not.toContain(`${param}:`);
+    }
+    expect(router).toContain(returned);
+    const crud = out.get('app/crud.py') ?? '';
+    const helpers = [...crud.matchAll(/^def (\w+)/gm)].map((m) => m[1]);
+    const own = {
+      offset: ['paginate'],
+      cursor: ['encode_cursor', 'decode_cursor', 'paginate_after'],
+      none: ['list_all'],
+    };
+    for (const [other, names] of Object.entries(own)) {
+      for (const name of names) expect(helpers.includes(name), `${mode}: ${name}`).toBe(other === mode);
+    }
+    const list =
+      /class OrderList\(ResponseModel\):\n(.*?)(?:\n\n\n|$)/s.exec(out.get('app/schemas.py') ?? '')?.[1] ?? '';
+    const fields = [...list.matchAll(/^ {4}(\w+):/gm)].map((m) => m[1]);
+    expect(fields).toEqual(
+      { offset: ['items', 'total', 'limit', 'offset'], cursor: ['items', 'next_cursor'], none: ['items'] }[mode],
+    );
+  });
+
+  it.each([
+    ['offset', 'offset'],
+    ['cursor', 'cursor'],
+    ['cursor', 'limit'],
+  ] as const)('does not filter by a field that a %s page parameter shadows (%s)', (mode, name) => {
+    const ir = withPagination(notesIr(), mode);
+    ir.entities[0]?.fields.push({
+      name,
+      type: 'string',
+      required: false,
+      unique: false,
+      origin: 'explicit',
+      confidence: 1,
+    });
+    const router = files(ir).get('app/routers/notes.py') ?? '';
+    expect(router).toContain('alias="title"');
+    expect(router).not.toContain(`alias="${name}"`);
   });
 
   it('renames columns SQLAlchemy reserves but keeps their names in the table', () => {

@@ -1,6 +1,6 @@
 import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { describe, expect, it } from 'vitest';
-import { clinicIr, notesIr, paymentsIr } from '../fixtures/ir-fixtures.js';
+import { clinicIr, notesIr, paymentsIr, withPagination } from '../fixtures/ir-fixtures.js';
 import { routeTable } from '../lib/routes.js';
 import openapi, { openapiDocument } from './openapi.js';
 
@@ -56,8 +56,42 @@ describe('openapi agent', () => {
     expect(doc().paths['/api/v1/orders']?.get.security).toEqual([{ bearerAuth: [] }]);
   });
 
+  it.each([
+    ['offset', ['limit', 'offset'], ['items', 'limit', 'offset', 'total']],
+    ['cursor', ['limit', 'cursor'], ['items', 'next_cursor']],
+    ['none', [], ['items']],
+  ] as const)('pages list endpoints as pagination %s asks', (mode, params, properties) => {
+    const { paths, components } = doc(withPagination(paymentsIr(), mode));
+    const list = paths['/api/v1/orders']?.get;
+    const names = (list.parameters ?? []).map((p: { name: string }) => p.name);
+    expect(names.filter((name: string) => ['limit', 'offset', 'cursor'].includes(name))).toEqual(params);
+    expect(names).toContain('customer_id');
+    const schema = components.schemas.OrderList;
+    expect(Object.keys(schema.properties).sort()).toEqual(properties);
+    expect([...schema.required].sort()).toEqual(properties);
+    expect(schema.properties.items.items.$ref).toBe('#/components/schemas/OrderRead');
+  });
+
+  it('documents the cursor as opaque, nullable on the last page and 422 when malformed', () => {
+    const { paths, components } = doc(withPagination(paymentsIr(), 'cursor'));
+    const list = paths['/api/v1/orders']?.get;
+    const cursor = list.parameters.find((p: { name: string }) => p.name === 'cursor');
+    expect(cursor).toMatchObject({ in: 'query', required: false, schema: { type: 'string', maxLength: 64 } });
+    expect(cursor.description).toMatch(/Opaque.*next_cursor.*422/);
+    expect(list.responses['422'].description).toBe('Validation error, or a malformed cursor');
+    expect(components.schemas.OrderList.properties.next_cursor.anyOf).toEqual([{ type: 'string' }, { type: 'null' }]);
+    // Other operations keep the plain description.
+    expect(paths['/api/v1/orders']?.post.responses['422'].description).toBe('Validation error');
+  });
+
   it('passes Redocly recommended rules without errors', async () => {
-    for (const ir of [paymentsIr(), clinicIr(), notesIr()]) {
+    for (const ir of [
+      paymentsIr(),
+      clinicIr(),
+      notesIr(),
+      withPagination(paymentsIr(), 'cursor'),
+      withPagination(notesIr(), 'none'),
+    ]) {
       const [file] = openapi.generate(ir, ctx);
       const config = await createConfig({
         extends: ['recommended'],
@@ -71,7 +105,7 @@ describe('openapi agent', () => {
       });
       const problems = await lintFromString({ source: file?.content ?? '', absoluteRef: '/openapi.json', config });
       const errors = problems.filter((p) => p.severity === 'error').map((p) => `${p.ruleId}: ${p.message}`);
-      expect(errors, ir.name).toEqual([]);
+      expect(errors, `${ir.name} (${ir.api.pagination.value})`).toEqual([]);
       expect(JSON.parse(file?.content ?? '{}').openapi).toBe('3.1.0');
     }
   });

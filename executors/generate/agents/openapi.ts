@@ -4,6 +4,7 @@ import { canonicalJson } from '../../../core/canonical-json.js';
 import type { IR } from '../../../schemas/ir.js';
 import type { AgentContext, GeneratorAgent } from '../lib/agent.js';
 import { type FastapiView, fastapiView, type ViewEntity, type ViewField } from '../lib/fastapi-view.js';
+import { listResponseDescriptions, type PaginationView, pageParameters, pageSchema } from '../lib/pagination.js';
 import { DECIMAL_PRECISION, EMAIL_PATTERN } from '../lib/python-types.js';
 import type { Route } from '../lib/routes.js';
 
@@ -74,7 +75,7 @@ function responseSchema(field: ViewField): Schema {
   return schema;
 }
 
-function entitySchemas(entity: ViewEntity): Record<string, Schema> {
+function entitySchemas(entity: ViewEntity, pagination: PaginationView): Record<string, Schema> {
   const create: Schema = { type: 'object', additionalProperties: false, properties: {}, required: [] };
   const update: Schema = { type: 'object', additionalProperties: false, properties: {} };
   const createProps = create.properties as Record<string, Schema>;
@@ -120,16 +121,10 @@ function entitySchemas(entity: ViewEntity): Record<string, Schema> {
   if (entity.reducedList) {
     schemas[`${entity.name}ListItem`] = { ...read(true), description: 'List view: minimum necessary fields only' };
   }
-  schemas[`${entity.name}List`] = {
-    type: 'object',
-    properties: {
-      items: { type: 'array', items: ref(`${entity.name}${entity.reducedList ? 'ListItem' : 'Read'}`) },
-      total: { type: 'integer' },
-      limit: { type: 'integer' },
-      offset: { type: 'integer' },
-    },
-    required: ['items', 'total', 'limit', 'offset'],
-  };
+  schemas[`${entity.name}List`] = pageSchema(
+    pagination,
+    ref(`${entity.name}${entity.reducedList ? 'ListItem' : 'Read'}`),
+  );
   return schemas;
 }
 
@@ -173,13 +168,7 @@ function operation(route: Route, view: FastapiView): Schema {
       break;
     case 'list':
       parameters.push(
-        {
-          name: 'limit',
-          in: 'query',
-          required: false,
-          schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-        },
-        { name: 'offset', in: 'query', required: false, schema: { type: 'integer', minimum: 0, default: 0 } },
+        ...pageParameters(view.pagination),
         ...(entity?.filters ?? []).map((f) => {
           const field = entity?.fields.find((x) => x.name === f.name);
           return {
@@ -190,7 +179,10 @@ function operation(route: Route, view: FastapiView): Schema {
           };
         }),
       );
-      responses['200'] = { description: 'A page of records', ...json(ref(`${route.entity}List`)) };
+      responses['200'] = {
+        description: listResponseDescriptions(view.pagination).ok,
+        ...json(ref(`${route.entity}List`)),
+      };
       break;
     case 'create':
       if (entity?.idempotent) {
@@ -242,7 +234,8 @@ function operation(route: Route, view: FastapiView): Schema {
     }
   }
   if (route.kind !== 'health' && route.kind !== 'ready' && route.kind !== 'auth-token') {
-    responses['422'] = { description: 'Validation error', ...json(ref('HTTPValidationError')) };
+    const description = route.kind === 'list' ? listResponseDescriptions(view.pagination).invalid : 'Validation error';
+    responses['422'] = { description, ...json(ref('HTTPValidationError')) };
   }
   if (route.auth) responses['401'] = error('Missing or invalid credentials');
   const security = route.auth ? [view.auth === 'api-key' ? { apiKeyAuth: [] } : { bearerAuth: [] }] : undefined;
@@ -285,7 +278,7 @@ export function openapiDocument(ir: IR, ctx: AgentContext): Schema {
       required: ['access_token', 'token_type', 'expires_in'],
     };
   }
-  for (const entity of view.entities) Object.assign(schemas, entitySchemas(entity));
+  for (const entity of view.entities) Object.assign(schemas, entitySchemas(entity, view.pagination));
   const securitySchemes: Record<string, Schema> = {};
   if (view.issuesTokens) securitySchemes.bearerAuth = { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' };
   if (view.auth === 'api-key') securitySchemes.apiKeyAuth = { type: 'apiKey', in: 'header', name: 'X-API-Key' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clinicIr, notesIr, paymentsIr } from '../fixtures/ir-fixtures.js';
+import { clinicIr, notesIr, paymentsIr, withPagination } from '../fixtures/ir-fixtures.js';
 import pytestTests from './pytest-tests.js';
 
 const ctx = { qlfVersion: '1.0.0' };
@@ -62,6 +62,36 @@ describe('pytest-tests agent', () => {
       expect(names).toContain(name);
     }
     expect(testNames(files().get('tests/test_customers.py'))).toContain('test_duplicate_unique_value_is_409');
+  });
+
+  it.each([
+    ['offset', ['test_list_paginates', 'test_list_rejects_out_of_range_limits', 'test_list_filters_by_exact_match']],
+    [
+      'cursor',
+      [
+        'test_list_walks_every_page_with_the_cursor',
+        'test_list_of_nothing_is_one_empty_page',
+        'test_list_cursor_outlives_the_record_it_points_at',
+        'test_list_rejects_a_malformed_cursor',
+        'test_list_rejects_out_of_range_limits',
+        'test_list_filters_work_with_the_cursor',
+      ],
+    ],
+    ['none', ['test_list_returns_every_record', 'test_list_filters_by_exact_match']],
+  ] as const)('tests listing as pagination %s asks', (mode, expected) => {
+    const out = files(withPagination(paymentsIr(), mode));
+    const names = testNames(out.get('tests/test_orders.py'));
+    expect(names.filter((name) => name?.startsWith('test_list'))).toEqual(expected);
+    const audit = testNames(out.get('tests/test_audit_events.py'));
+    expect(audit.includes('test_list_rejects_a_malformed_cursor')).toBe(mode === 'cursor');
+    const overlays = out.get('tests/test_overlays.py') ?? '';
+    // The idempotency tests count records: by the page total where there is one.
+    expect(overlays).toContain(
+      mode === 'offset' ? 'client.get(path).json()["total"] == 1' : 'len(client.get(path).json()["items"]) == 1',
+    );
+    for (const [path, content] of out) {
+      if (mode !== 'offset') expect(content, path).not.toMatch(/"offset"|page\["total"\]/);
+    }
   });
 
   it('sets secrets from `secrets` at test time, never as literals', () => {

@@ -11,6 +11,19 @@ function comparable(field: ViewField): boolean {
   return field.response === 'full' && COMPARABLE_TYPES.includes(field.type);
 }
 
+/** A field to filter by: its sample value as a Python literal, and as the query string sends it. */
+interface FilterCase {
+  field: string;
+  value: string;
+  param: string;
+}
+
+function filterCase(field: ViewField | undefined): FilterCase | undefined {
+  const value = field ? sampleValue(field, 0) : undefined;
+  if (!field || value === undefined) return undefined;
+  return { field: field.name, value: pyLiteral(value), param: pyLiteral(String(value)) };
+}
+
 export interface EntityTestView {
   entity: ViewEntity;
   /** Python literal per variant (fields only; foreign keys are filled in by the factory). */
@@ -20,7 +33,9 @@ export interface EntityTestView {
   missingField?: string;
   invalid?: { field: string; value: string };
   update?: { field: string; value: string };
-  filter?: { field: string; value: string; param: string };
+  filter?: FilterCase;
+  /** A filter two records can share (not unique), so a filtered cursor walk spans several pages. */
+  sharedFilter?: FilterCase;
   requiredNames: string[];
 }
 
@@ -32,9 +47,9 @@ function entityTests(entity: ViewEntity): EntityTestView {
   const invalidField = entity.fields.find((field) => invalidValue(field) !== undefined);
   const updateField = entity.fields.find((field) => comparable(field) && !field.unique);
   const filterField = entity.fields.find((field) => field.filterable && comparable(field));
+  const sharedFilterField = entity.fields.find((field) => field.filterable && comparable(field) && !field.unique);
   const firstRequired =
     entity.fields.find((field) => field.required)?.name ?? entity.foreignKeys.find((fk) => fk.required)?.column;
-  const filterValue = filterField ? sampleValue(filterField, 0) : undefined;
   return {
     entity,
     samples,
@@ -45,14 +60,8 @@ function entityTests(entity: ViewEntity): EntityTestView {
       ? { field: invalidField.name, value: pyLiteral(invalidValue(invalidField) ?? null) }
       : undefined,
     update: updateField ? { field: updateField.name, value: pyLiteral(sampleValue(updateField, 5)) } : undefined,
-    filter:
-      filterField && filterValue !== undefined
-        ? {
-            field: filterField.name,
-            value: pyLiteral(filterValue),
-            param: pyLiteral(String(filterValue)),
-          }
-        : undefined,
+    filter: filterCase(filterField),
+    sharedFilter: filterCase(sharedFilterField),
     requiredNames: entity.fields.filter((field) => field.required).map((field) => field.name),
   };
 }

@@ -96,6 +96,24 @@ describe('service-readme agent', () => {
     expect(text).toContain('| `rateLimitPerMinute` | 120 |');
   });
 
+  it.each([
+    ['offset', undefined],
+    ['cursor', '### Pagination\n\nList endpoints page with a cursor'],
+    ['none', '### Listing\n\nList endpoints are not paged'],
+  ] as const)('describes listing as pagination %s asks', (mode, section) => {
+    const ir = sampleIr();
+    ir.api.pagination.value = mode;
+    const text = readme(ir);
+    const endpoints = text.split('## Endpoints')[1]?.split('\n## ')[0] ?? '';
+    if (section) expect(endpoints).toContain(section);
+    else expect(endpoints).not.toMatch(/### (Pagination|Listing)/);
+    if (mode === 'cursor') {
+      expect(endpoints).toContain('`GET /api/v1/customers?limit=2`');
+      expect(endpoints).toContain('"next_cursor": null');
+      expect(endpoints).toContain('`422`');
+    }
+  });
+
   it('explains regeneration', () => {
     const text = readme();
     expect(text).toContain('## Regenerating');

@@ -4,6 +4,7 @@ import type { FieldType } from '../../../schemas/common.js';
 import type { IR, IREntity, IRField } from '../../../schemas/ir.js';
 import { type AuditColumns, BUILT_IN_AUDIT, overlayAudit } from './audit-view.js';
 import { type DataSubjectView, dataSubject } from './data-subject-view.js';
+import { type PaginationView, pageParameterNames, paginationView } from './pagination.js';
 import { isEncrypted, isMaskedLast4, type PhysicalTable, physicalModel, snakeCase } from './physical-model.js';
 import { columnLine, fieldArgs, modelAttr, PY_TYPES, pyString, pyType } from './python-types.js';
 import { authEnabled, basePath, isReadOnlyEntity, issuesTokens, type Route, routeTable } from './routes.js';
@@ -95,6 +96,8 @@ export interface FastapiView {
   authEnabled: boolean;
   issuesTokens: boolean;
   entities: ViewEntity[];
+  /** How list endpoints page: `ir.api.pagination`. */
+  pagination: PaginationView;
   joinTables: { name: string; left: { table: string; column: string }; right: { table: string; column: string } }[];
   routes: Route[];
   overlayRoutes: Route[];
@@ -119,7 +122,8 @@ export interface FastapiView {
 
 const FILTER_TYPES: FieldType[] = ['string', 'integer', 'boolean', 'enum', 'email', 'uuid', 'date', 'url'];
 
-function viewField(field: IRField): ViewField {
+/** `reserved`: query parameters the list endpoint already takes for paging; a field so named is not a filter. */
+function viewField(field: IRField, reserved: ReadonlySet<string>): ViewField {
   const encrypted = isEncrypted(field);
   const response: ResponseMode = field.handling?.responses ?? 'full';
   return {
@@ -137,7 +141,7 @@ function viewField(field: IRField): ViewField {
     last4: isMaskedLast4(field),
     response,
     inList: response !== 'omit' && field.handling?.inList !== false,
-    filterable: !field.classification && !encrypted && FILTER_TYPES.includes(field.type),
+    filterable: !field.classification && !encrypted && FILTER_TYPES.includes(field.type) && !reserved.has(field.name),
     values: field.values,
     min: field.min,
     max: field.max,
@@ -153,6 +157,7 @@ const MONEY_NAME = /amount|price|total|balance|fee|cost|value|sum/;
 
 function buildEntities(ir: IR, routes: Route[]): ViewEntity[] {
   const model = physicalModel(ir);
+  const reserved = new Set(pageParameterNames(ir.api.pagination.value));
   const tables = new Map<string, PhysicalTable>(model.tables.map((table) => [table.entity.name, table]));
   const byName = new Map<string, IREntity>(ir.entities.map((entity) => [entity.name, entity]));
   const relationshipLines = new Map<string, string[]>();
@@ -233,7 +238,7 @@ function buildEntities(ir: IR, routes: Route[]): ViewEntity[] {
 
   return [...model.tables].sort(byKey((t) => t.entity.resource)).map((table) => {
     const entity = table.entity;
-    const fields = entity.fields.map(viewField);
+    const fields = entity.fields.map((field) => viewField(field, reserved));
     const foreignKeys: ViewForeignKey[] = table.columns
       .filter((column) => column.role === 'foreign-key' && column.references)
       .map((column) => {
@@ -314,6 +319,7 @@ export function fastapiView(ir: IR, qlfVersion: string): FastapiView {
     authEnabled: authEnabled(ir),
     issuesTokens: issuesTokens(ir),
     entities,
+    pagination: paginationView(ir),
     joinTables: physicalModel(ir).joinTables.map((join) => ({
       name: join.name,
       left: { table: join.left.table, column: join.left.column },

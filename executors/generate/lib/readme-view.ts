@@ -117,6 +117,9 @@ export function readmeView(ir: IR, qlfVersion: string) {
     auth: view.auth,
     issuesTokens: view.issuesTokens,
     basePath: view.basePath,
+    pagination: view.pagination,
+    /** A list path to show in the pagination example. */
+    examplePath: routeTable(ir).find((route) => route.kind === 'list')?.path,
     settings: readmeSettings(ir, qlfVersion).map((setting) => ({ ...setting, meaning: cell(setting.meaning) })),
     requiredSettings: readmeSettings(ir, qlfVersion).filter((setting) => setting.required),
     routes: routeTable(ir).map((route) => ({ ...route, summary: cell(route.summary) })),
