@@ -49,7 +49,7 @@ describe('qlf Nx plugin (createNodesV2)', () => {
   it('infers a project per brief with the stage chain', async () => {
     const project = await projectOf('services/payments/brief.qlf.yaml');
     expect(project).toMatchObject({ name: 'payments', root: 'services/payments', implicitDependencies: [] });
-    expect(Object.keys(project?.targets ?? {})).toEqual(['compile', 'generate', 'verify']);
+    expect(Object.keys(project?.targets ?? {})).toEqual(['compile', 'generate', 'verify', 'build', 'package']);
     expect(project?.targets?.compile).toMatchObject({
       executor: 'qlf:compile',
       cache: true,
@@ -92,7 +92,13 @@ describe('qlf Nx plugin (createNodesV2)', () => {
 
   it('prefixes target names when asked', async () => {
     const orders = await projectOf('services/orders/brief.qlf.yaml', { targetPrefix: 'qlf-' });
-    expect(Object.keys(orders?.targets ?? {})).toEqual(['qlf-compile', 'qlf-generate', 'qlf-verify']);
+    expect(Object.keys(orders?.targets ?? {})).toEqual([
+      'qlf-compile',
+      'qlf-generate',
+      'qlf-verify',
+      'qlf-build',
+      'qlf-package',
+    ]);
     expect(orders?.targets?.['qlf-generate']?.dependsOn).toEqual(['qlf-compile', '^qlf-generate']);
   });
 });

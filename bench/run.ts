@@ -1,6 +1,9 @@
 // The qlf benchmark (a script, not a test): `node dist/bench/run.js [--sizes 10,100,500] [--stage generate] [--nx-max N]`.
 // For each size it builds a synthetic workspace and measures, in one go: a cold run, a warm no-op, one brief edited,
-// one workspace overlay edited, a whitespace-only edit (early cutoff), and the same warm no-op through Nx.
+// one workspace overlay edited, a whitespace-only edit (early cutoff), a published output deleted by hand, and the same
+// warm no-op through Nx.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packagePath } from '../core/package-info.js';
 import { isStageName, STAGES, type StageName } from '../graph/stages.js';
@@ -111,6 +114,21 @@ async function benchSize(size: number, stage: StageName, withNx: boolean): Promi
         scenario: 'whitespace-only edit',
         measured: ws1,
         check: expectRan(tasksOf(ws1), ids([spaced.name], ['compile'])),
+      });
+    }
+
+    // A published output deleted by hand: the warm path notices and restores it from the cache; nothing runs.
+    const restored = briefs[2];
+    if (restored) {
+      const ir = `dist/qlf/${restored.name}/ir.json`;
+      await ws.remove(ir);
+      const again = await qlf();
+      const back = existsSync(join(ws.root, ir));
+      rows.push({
+        size,
+        scenario: 'published ir.json deleted',
+        measured: again,
+        check: `${expectRan(tasksOf(again), [])}; ir.json ${back ? 'restored' : 'MISSING'}`,
       });
     }
 

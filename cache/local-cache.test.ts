@@ -88,6 +88,36 @@ describe('LocalCache', () => {
     expect((await cache.stats()).entries).toBe(0);
   });
 
+  it('returns a stamp with a verified entry that holds while the entry is untouched', async () => {
+    const cache = new LocalCache(await mkdtemp(join(tmpdir(), 'qlf-cache-')));
+    const src = await source({ 'ir.json': '{}\n', 'service/app/main.py': 'print(1)\n' });
+    const put = await cache.putVerified(src, meta(hashOf(1)));
+    const files = put.manifest.files.map((f) => f.path);
+    expect(cache.unchangedSince(hashOf(1), files, put.stamp)).toBe(true);
+    const restored = await cache.restoreVerified(hashOf(1));
+    expect(restored?.stamp).toBe(put.stamp);
+    // marking the entry as used (a restore does it too) leaves the stamp alone
+    cache.touch(hashOf(1));
+    expect(cache.unchangedSince(hashOf(1), files, put.stamp)).toBe(true);
+    // a same-size rewrite of a stored file, or of the manifest, is a change
+    await writeFile(join(cache.entryDir(hashOf(1)), 'files', 'service', 'app', 'main.py'), 'print(2)\n');
+    expect(cache.unchangedSince(hashOf(1), files, put.stamp)).toBe(false);
+    expect(await cache.restoreVerified(hashOf(1))).toBeUndefined();
+    expect(cache.unchangedSince(hashOf(1), files, put.stamp)).toBe(false);
+  });
+
+  it('orders pruning by the last use marked on the entry folder', async () => {
+    const cache = new LocalCache(await mkdtemp(join(tmpdir(), 'qlf-cache-')));
+    for (const n of [1, 2, 3]) {
+      await cache.put(await source({ 'blob.txt': 'x'.repeat(1000) }), meta(hashOf(n)));
+      const old = new Date(Date.now() - (10 - n) * 60_000);
+      await utimes(join(cache.entryDir(hashOf(n)), 'manifest.json'), old, old);
+      await utimes(cache.entryDir(hashOf(n)), old, old);
+    }
+    cache.touch(hashOf(1));
+    expect((await cache.list()).map((e) => e.hash)).toEqual([hashOf(2), hashOf(3), hashOf(1)]);
+  });
+
   it('parses --max-size values', () => {
     expect(parseSize('100MB')).toBe(100 * 1024 * 1024);
     expect(parseSize('1.5 kb')).toBe(1536);

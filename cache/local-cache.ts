@@ -1,12 +1,16 @@
 // The local content-addressed task cache: `entries/<hash[0:2]>/<hash>/{manifest.json,files/}` under `config.cacheDir`.
 // Writes build the whole entry in `tmp/` and rename it into place, so readers see a complete entry or none; reads
-// check every file's sha256 and discard an entry that does not match instead of serving it.
+// check every file's sha256 and discard an entry that does not match instead of serving it. A verified read or a write
+// also returns the entry's stat stamp (cache/file-stamp.ts): while the stamp is unchanged the entry needs no re-reading.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { utimesSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { workError } from '../core/errors.js';
 import { sha256 } from '../core/hash.js';
-import { hashTree } from './file-tree.js';
+import { entryDirOf, entryPaths } from './entry-layout.js';
+import { digestStamps, foldStamps, stampOf } from './file-stamp.js';
+import { listFiles, type TreeFile } from './file-tree.js';
 import { type CacheManifest, cacheManifestSchema } from './manifest.js';
 
 /** The file writes the cache does; injectable so tests can simulate a full disk. */
@@ -25,6 +29,13 @@ export interface CacheEntryInfo {
   lastAccessMs: number;
 }
 
+/** An entry whose every byte was just checked (or written), with the stat stamp of its files at that moment. */
+export interface VerifiedEntry {
+  manifest: CacheManifest;
+  /** Pass to `unchangedSince` with the manifest's file paths to learn, by stat alone, that the entry is as checked. */
+  stamp: string;
+}
+
 export class LocalCache {
   readonly dir: string;
   private readonly write: CacheWriteFile;
@@ -35,7 +46,7 @@ export class LocalCache {
   }
 
   entryDir(hash: string): string {
-    return join(this.dir, 'entries', hash.slice(0, 2), hash);
+    return entryDirOf(this.dir, hash);
   }
 
   private tempDir(): string {
@@ -47,7 +58,16 @@ export class LocalCache {
    * undefined on a miss. A corrupt or partial entry is removed (and is a miss), never restored.
    */
   async restore(hash: string, target: string): Promise<CacheManifest | undefined> {
+    return (await this.restoreVerified(hash, target))?.manifest;
+  }
+
+  /**
+   * `restore` that also returns the entry's stamp; without `target` it only checks the entry. Every path is stamped
+   * before it is read, so a change made while checking shows up as a changed stamp later, never as a trusted one.
+   */
+  async restoreVerified(hash: string, target?: string): Promise<VerifiedEntry | undefined> {
     const entry = this.entryDir(hash);
+    const manifestStamp = stampOf(join(entry, 'manifest.json'));
     let manifest: CacheManifest;
     try {
       const parsed = cacheManifestSchema.safeParse(JSON.parse(await readFile(join(entry, 'manifest.json'), 'utf8')));
@@ -61,35 +81,57 @@ export class LocalCache {
       else if (await exists(entry)) await this.discard(hash);
       return undefined;
     }
+    const paths = entryPaths(manifest.files.map((file) => file.path));
     const contents: Buffer[] = [];
+    const fileStamps: string[] = [];
     for (const file of manifest.files) {
-      const bytes = await readFile(join(entry, 'files', ...file.path.split('/'))).catch(() => undefined);
+      const abs = join(entry, 'files', ...file.path.split('/'));
+      fileStamps.push(stampOf(abs));
+      const bytes = await readFile(abs).catch(() => undefined);
       if (!bytes || bytes.length !== file.size || sha256(bytes) !== file.sha256) {
         await this.discard(hash);
         return undefined;
       }
       contents.push(bytes);
     }
-    await Promise.all(
-      manifest.files.map(async (file, index) => {
-        const path = join(target, ...file.path.split('/'));
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, contents[index] as Buffer);
-      }),
-    );
-    const now = new Date();
-    await utimes(join(entry, 'manifest.json'), now, now).catch(() => undefined);
-    return manifest;
+    if (target !== undefined) {
+      await Promise.all(
+        manifest.files.map(async (file, index) => {
+          const path = join(target, ...file.path.split('/'));
+          await mkdir(dirname(path), { recursive: true });
+          await writeFile(path, contents[index] as Buffer);
+        }),
+      );
+    }
+    this.touch(hash);
+    return { manifest, stamp: foldStamps(paths, [manifestStamp, ...fileStamps]) };
+  }
+
+  /**
+   * Whether the entry for `hash` is still exactly as it was when `stamp` was taken (by `restoreVerified` or
+   * `putVerified`), by stat alone; `files` are the manifest's file paths. No means "check it again", not "corrupt".
+   */
+  unchangedSince(hash: string, files: readonly string[], stamp: string): boolean {
+    return digestStamps(this.entryDir(hash), entryPaths(files)) === stamp;
+  }
+
+  /**
+   * Marks the entry as just used, for `prune`'s least-recently-used order. The entry folder's mtime is the mark: the
+   * manifest and files keep their stamps, so marking never makes a checked entry look changed. Synchronous: one
+   * metadata update, cheaper than a round trip through the thread pool when a warm run marks thousands.
+   */
+  touch(hash: string): void {
+    try {
+      const now = Date.now() / 1000;
+      utimesSync(this.entryDir(hash), now, now);
+    } catch {
+      // gone or read-only: the mark only orders pruning
+    }
   }
 
   /** Whether a verified entry exists for `hash` (reads and checks every file; discards a bad entry). */
   async has(hash: string): Promise<boolean> {
-    const scratch = this.tempDir();
-    try {
-      return (await this.restore(hash, scratch)) !== undefined;
-    } finally {
-      await rm(scratch, { recursive: true, force: true });
-    }
+    return (await this.restoreVerified(hash)) !== undefined;
   }
 
   /**
@@ -98,15 +140,23 @@ export class LocalCache {
    * `E_CACHE_WRITE` (leaving nothing behind) when the disk refuses the write.
    */
   async put(source: string, meta: Omit<CacheManifest, 'files'>): Promise<CacheManifest> {
-    const files = await hashTree(source);
-    const manifest: CacheManifest = { ...meta, files };
+    return (await this.putVerified(source, meta)).manifest;
+  }
+
+  /** `put` that also returns the stamp of the entry as stored (see `restoreVerified`). */
+  async putVerified(source: string, meta: Omit<CacheManifest, 'files'>): Promise<VerifiedEntry> {
     const temp = this.tempDir();
     try {
-      for (const file of files) {
-        const path = join(temp, 'files', ...file.path.split('/'));
-        await mkdir(dirname(path), { recursive: true });
-        await this.write(path, await readFile(join(source, ...file.path.split('/'))));
+      // Each file is read once: hashed for the manifest and written into the entry from the same bytes.
+      const files: TreeFile[] = [];
+      for (const path of await listFiles(source)) {
+        const bytes = await readFile(join(source, ...path.split('/')));
+        const target = join(temp, 'files', ...path.split('/'));
+        await mkdir(dirname(target), { recursive: true });
+        await this.write(target, bytes);
+        files.push({ path, sha256: sha256(bytes), size: bytes.length });
       }
+      const manifest: CacheManifest = { ...meta, files };
       await mkdir(temp, { recursive: true });
       await this.write(join(temp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
       const entry = this.entryDir(meta.hash);
@@ -117,11 +167,12 @@ export class LocalCache {
         const code = (error as NodeJS.ErrnoException).code;
         if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EPERM') throw error;
         // Someone else stored this hash meanwhile; keep theirs unless it is damaged.
-        if (!(await this.has(meta.hash))) {
-          await rename(temp, entry);
-        }
+        const theirs = await this.restoreVerified(meta.hash);
+        if (theirs) return theirs;
+        await rename(temp, entry);
       }
-      return manifest;
+      const paths = entryPaths(files.map((file) => file.path));
+      return { manifest, stamp: digestStamps(entry, paths) };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       throw workError(
@@ -157,6 +208,8 @@ export class LocalCache {
       for (const hash of await readdir(join(root, prefix)).catch(() => [] as string[])) {
         const entry = join(root, prefix, hash);
         const manifestStat = await stat(join(entry, 'manifest.json')).catch(() => undefined);
+        // `touch` marks the folder; entries from before that marked the manifest.
+        const entryStat = await stat(entry).catch(() => undefined);
         let bytes = 0;
         try {
           const manifest = JSON.parse(await readFile(join(entry, 'manifest.json'), 'utf8')) as CacheManifest;
@@ -164,7 +217,7 @@ export class LocalCache {
         } catch {
           bytes = 0;
         }
-        out.push({ hash, bytes, lastAccessMs: manifestStat?.mtimeMs ?? 0 });
+        out.push({ hash, bytes, lastAccessMs: Math.max(manifestStat?.mtimeMs ?? 0, entryStat?.mtimeMs ?? 0) });
       }
     }
     return out.sort((a, b) => a.lastAccessMs - b.lastAccessMs || a.hash.localeCompare(b.hash));

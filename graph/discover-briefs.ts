@@ -1,12 +1,17 @@
 // Finds the workspace's briefs with the config globs and reads each one's `name` and `uses` (cheaply: YAML only, no
-// schema validation, which is compile's job).
+// schema validation, which is compile's job; and with `index`, only for briefs whose stat stamp changed).
+import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { relative, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { glob } from 'tinyglobby';
-import { parseDocument } from 'yaml';
+import { stampOf } from '../cache/file-stamp.js';
+import { writeFileReplacing } from '../cache/write-replacing.js';
 import type { ResolvedConfig } from '../core/config.js';
 import { inputError } from '../core/errors.js';
 import type { BriefRef } from './stage-task.js';
+
+/** The order `localeCompare` gives, from one collator instead of one per comparison. */
+const byLocale = new Intl.Collator();
 
 function toPosix(path: string): string {
   return path.split(sep).join('/');
@@ -15,6 +20,8 @@ function toPosix(path: string): string {
 /** Reads `name` and `uses` from a brief file; a brief without a name is an input error with its place. */
 export async function readBriefRef(file: string, root: string): Promise<BriefRef> {
   const text = await readFile(file, 'utf8');
+  // Loaded on first use: a warm run takes every brief's name and uses from the index and never parses one.
+  const { parseDocument } = await import('yaml');
   const doc = parseDocument(text);
   const shown = toPosix(relative(root, file)) || file;
   if (doc.errors.length > 0) {
@@ -48,13 +55,70 @@ export async function readBriefRef(file: string, root: string): Promise<BriefRef
   return { name: data.name, file, uses: [...new Set(uses)].sort() };
 }
 
+interface IndexedBrief {
+  stamp: string;
+  name: string;
+  uses: string[];
+}
+
+/**
+ * `name` and `uses` of briefs as last read, by file, with the file's stat stamp then (`.qlf/brief-index.json`): a
+ * brief whose stamp is unchanged is not read and parsed again. A warm run over hundreds of briefs parses none.
+ */
+class BriefIndex {
+  private readonly file: string;
+  private readonly known = new Map<string, IndexedBrief>();
+  private readonly seen = new Map<string, IndexedBrief>();
+  private changed = false;
+
+  constructor(root: string) {
+    this.file = join(root, '.qlf', 'brief-index.json');
+    try {
+      const data = JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, IndexedBrief>;
+      for (const [file, entry] of Object.entries(data)) {
+        const valid =
+          typeof entry?.stamp === 'string' &&
+          typeof entry.name === 'string' &&
+          Array.isArray(entry.uses) &&
+          entry.uses.every((u) => typeof u === 'string');
+        if (valid) this.known.set(file, entry);
+      }
+    } catch {
+      // none yet, or unreadable: every brief is read
+    }
+  }
+
+  async read(file: string, root: string): Promise<BriefRef> {
+    // Stamped before reading: an edit made meanwhile leaves a stale stamp, which only means reading it again later.
+    const stamp = stampOf(file);
+    const known = this.known.get(file);
+    if (known && known.stamp === stamp) {
+      this.seen.set(file, known);
+      return { name: known.name, file, uses: [...known.uses] };
+    }
+    const ref = await readBriefRef(file, root);
+    this.seen.set(file, { stamp, name: ref.name, uses: ref.uses });
+    this.changed = true;
+    return ref;
+  }
+
+  /** Writes the index when a brief was read, added or removed; best effort (without it briefs are just read). */
+  async save(): Promise<void> {
+    if (!this.changed && this.seen.size === this.known.size) return;
+    const data = Object.fromEntries([...this.seen].sort(([a], [b]) => (a < b ? -1 : 1)));
+    await writeFileReplacing(this.file, `${JSON.stringify(data)}\n`).catch(() => undefined);
+  }
+}
+
 /**
  * Every brief matched by `config.briefs` (minus `config.ignore`), sorted by name. With `paths` (files or folders,
  * relative to `cwd`), only briefs at or under one of them. Two briefs with one name is an input error naming both.
+ * With `index`, `name` and `uses` of unchanged briefs come from `.qlf/brief-index.json` (kept up to date) instead of
+ * parsing them: for runs over every brief; a narrowed discovery leaves the index alone.
  */
 export async function discoverBriefs(
   config: ResolvedConfig,
-  options: { paths?: string[]; cwd?: string } = {},
+  options: { paths?: string[]; cwd?: string; index?: boolean } = {},
 ): Promise<BriefRef[]> {
   const files = await glob(config.briefs, {
     cwd: config.root,
@@ -81,7 +145,11 @@ export async function discoverBriefs(
       wanted.some(({ absolute, dir }) => (dir ? file.startsWith(`${absolute}${sep}`) : file === absolute)),
     );
   }
-  const refs = await Promise.all(selected.map((file) => readBriefRef(file, config.root)));
+  const index = options.index && !options.paths?.length ? new BriefIndex(config.root) : undefined;
+  const refs = await Promise.all(
+    selected.map((file) => (index ? index.read(file, config.root) : readBriefRef(file, config.root))),
+  );
+  await index?.save();
   const byName = new Map<string, BriefRef>();
   for (const ref of refs) {
     const other = byName.get(ref.name);
@@ -94,5 +162,5 @@ export async function discoverBriefs(
     }
     byName.set(ref.name, ref);
   }
-  return [...byName.values()].sort((x, y) => x.name.localeCompare(y.name));
+  return [...byName.values()].sort((x, y) => byLocale.compare(x.name, y.name));
 }

@@ -2,7 +2,7 @@
 // worker, not qlf) or inline in this thread (tests of the TypeScript sources, where workers cannot load .ts files).
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { packagePath } from '../core/package-info.js';
 import { executeTask } from './execute-task.js';
 import type { StageTask } from './stage-task.js';
@@ -38,15 +38,23 @@ export function createInlineExecutor(tasks?: readonly StageTask[]): TaskExecutor
   };
 }
 
+/**
+ * A piscina pool of up to `threads` workers. Piscina is loaded and the pool started by the first `run`: a run whose
+ * tasks all hit the cache never pays for either.
+ */
 export function createPoolExecutor(threads: number): TaskExecutor {
-  const pool = new Piscina({
-    filename: builtModule('worker.js'),
-    minThreads: 1,
-    maxThreads: Math.max(1, threads),
-    idleTimeout: 1_000,
-  });
+  const filename = builtModule('worker.js');
+  let pool: Promise<Piscina> | undefined;
+  const started = () => {
+    pool ??= import('piscina').then(
+      ({ Piscina }) => new Piscina({ filename, minThreads: 1, maxThreads: Math.max(1, threads), idleTimeout: 1_000 }),
+    );
+    return pool;
+  };
   return {
-    run: (request, signal) => pool.run(request, signal ? { signal } : {}) as Promise<WorkerResponse>,
-    close: () => pool.destroy(),
+    run: async (request, signal) => (await started()).run(request, signal ? { signal } : {}) as Promise<WorkerResponse>,
+    close: async () => {
+      if (pool) await (await pool).destroy();
+    },
   };
 }

@@ -5,10 +5,35 @@ import { replaceDirAtomic, writeFileAtomic } from '../core/atomic-fs.js';
 import type { ResolvedConfig } from '../core/config.js';
 import { resolveInside } from '../core/safe-path.js';
 import type { BriefRef, StageTask } from './stage-task.js';
+import type { StageName } from './stages.js';
 
 /** Where a brief's outputs are published. */
 export function briefOutDir(config: ResolvedConfig, brief: string): string {
   return resolveInside(config.outDir, brief);
+}
+
+/**
+ * What a stage's own `publish` reads besides its outputs. Publishing again is a no-op only while this is unchanged too:
+ * generate merges with the last generated tree, `.qlf/base/<name>` (graph/stage-tasks/generate.ts). A stage with its
+ * own `publish` that is not listed here is always published again.
+ */
+const PUBLISH_STATE: Partial<Record<StageName, (config: ResolvedConfig, brief: BriefRef) => string[]>> = {
+  generate: (config, brief) => [resolveInside(join(config.root, '.qlf', 'base'), brief.name)],
+};
+
+/**
+ * Every path whose content decides what publishing `task`'s outputs into `targetDir` does: the published outputs, plus
+ * a custom publisher's state. While none of them changed since the same outputs were last published, publishing them
+ * again would change nothing. Undefined when that cannot be known (an unlisted custom publisher).
+ */
+export function publishedPaths(
+  task: StageTask,
+  input: { config: ResolvedConfig; brief: BriefRef; targetDir: string },
+): string[] | undefined {
+  const outputs = task.outputs.map((output) => resolveInside(input.targetDir, output));
+  if (!task.publish) return outputs;
+  const state = PUBLISH_STATE[task.stage];
+  return state ? [...outputs, ...state(input.config, input.brief)] : undefined;
 }
 
 /** Default publishing: each declared output that exists in `sourceDir` replaces its published counterpart. */

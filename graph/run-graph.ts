@@ -1,26 +1,34 @@
-// The graph runner: hashes each task from its sources or its upstream outputs, restores cache hits, runs the rest in a
-// worker pool in dependency order (heavy tasks capped), retries retryable stages, and publishes outputs.
+// The graph runner: hashes each task from its sources or its upstream outputs, serves hits from the cache, runs the
+// rest in a worker pool in dependency order (heavy tasks capped), retries retryable stages, and publishes outputs.
+// A hit whose outputs are already published, unchanged, skips even the restore (graph/published-state.ts): a warm
+// no-op stats files and writes nothing. The wiring is here; one task is graph/process-task.ts, the order
+// graph/schedule.ts.
 import { randomBytes } from 'node:crypto';
-import { cp, mkdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { digestFiles, hashTree } from '../cache/file-tree.js';
 import { type CacheWriteFile, LocalCache } from '../cache/local-cache.js';
 import type { ResolvedConfig } from '../core/config.js';
-import { inputError, type QlfIssue } from '../core/errors.js';
-import { qlfVersion } from '../core/package-info.js';
+import { inputError } from '../core/errors.js';
 import { discoverBriefs } from './discover-briefs.js';
 import { type RunEvent, type RunTotals, type TaskResult, totalsOf } from './events.js';
 import { loadStageTasks } from './execute-task.js';
-import { createInlineExecutor, createPoolExecutor, defaultTaskModule, type TaskExecutor } from './executors.js';
-import { briefOutDir, publishOutputs } from './publish.js';
+import {
+  builtModule,
+  createInlineExecutor,
+  createPoolExecutor,
+  defaultTaskModule,
+  type TaskExecutor,
+} from './executors.js';
+import { processTask, type TaskEnv } from './process-task.js';
+import { PublishedState } from './published-state.js';
 import { acquireRunLock } from './run-lock.js';
+import { schedule } from './schedule.js';
 import { Semaphore } from './semaphore.js';
-import type { BriefRef, StageTask } from './stage-task.js';
+import type { StageTask } from './stage-task.js';
 import { STAGES, type StageName } from './stages.js';
 import { buildTaskGraph, type TaskGraph, type TaskNode, taskId, topologicalOrder } from './task-graph.js';
-import { computeTaskHash } from './task-hash.js';
-import type { WorkerResponse } from './worker-protocol.js';
 
 export interface RunGraphOptions {
   config: ResolvedConfig;
@@ -67,6 +75,12 @@ export interface RunResult {
   graph: TaskGraph;
 }
 
+/**
+ * Runs with at least this many tasks check published records in a second thread too: below it, starting the thread
+ * costs more than the stat calls it takes over. Only with the pool executor, which runs from the built files.
+ */
+const CHECK_AHEAD_MIN_TASKS = 200;
+
 /** Stage tasks in pipeline order; the graph has exactly these stages. */
 export function orderedStages(tasks: readonly StageTask[]): StageName[] {
   return STAGES.filter((stage) => tasks.some((task) => task.stage === stage));
@@ -87,7 +101,7 @@ export async function planGraph(
     }
     stages = stages.slice(0, index + 1);
   }
-  const all = await discoverBriefs(config);
+  const all = await discoverBriefs(config, { index: true });
   const graph = buildTaskGraph(all, stages);
   let names = all.map((brief) => brief.name);
   if (options.paths && options.paths.length > 0) {
@@ -135,114 +149,58 @@ export async function runGraph(options: RunGraphOptions): Promise<RunResult> {
           onWait: (holder) => emit({ type: 'run:wait-lock', holder }),
         });
   const runDir = join(config.root, '.qlf', 'tmp', `run-${process.pid}-${randomBytes(6).toString('hex')}`);
-  let executor: TaskExecutor | undefined;
+  // The pool starts its threads only when a task has to run, so a warm no-op never starts one.
+  const executor: TaskExecutor =
+    executorKind === 'inline' ? createInlineExecutor(stageTasks) : createPoolExecutor(concurrency + heavyLimit);
   const results = new Map<string, TaskResult>();
   const outputHashes = new Map<string, string>();
+  const env: TaskEnv = {
+    config,
+    runDir,
+    graph,
+    byStage,
+    outputHashes,
+    executor,
+    taskModule,
+    cache,
+    published: new PublishedState(config.root, config.cacheDir),
+    fromCacheLater: new Map(),
+    materialized: new Map(),
+    signal,
+    emit,
+    options,
+    workers: new Semaphore(concurrency),
+    heavy: new Semaphore(heavyLimit),
+  };
   let interrupted = false;
   try {
-    await mkdir(runDir, { recursive: true });
-    executor =
-      executorKind === 'inline'
-        ? createInlineExecutor(options.stageTasks ?? stageTasks)
-        : createPoolExecutor(concurrency + heavyLimit);
+    if (cache && executorKind === 'pool' && selected.length >= CHECK_AHEAD_MIN_TASKS && existsSync(env.published.dir)) {
+      try {
+        env.published.checkAhead(
+          selected.map((id) => nodes.get(id) as TaskNode),
+          builtModule('published-check-worker.js'),
+        );
+      } catch {
+        // no built worker (a run from the sources): this thread checks every record itself
+      }
+    }
     emit({ type: 'run:start', tasks: selected.map((id) => nodes.get(id) as TaskNode), concurrency });
-
-    const finish = (result: TaskResult) => {
+    const scheduling = {
+      graph,
+      inFlight: Math.max(8, concurrency * 4),
+      bail: options.continue === false,
+      signal,
+      run: (node: TaskNode, releases: (() => void)[]) =>
+        processTask(node, byStage.get(node.stage) as StageTask, env, releases),
+    };
+    interrupted = await schedule(selected, scheduling, (result) => {
       results.set(result.id, result);
       if (result.outputHash) outputHashes.set(result.id, result.outputHash);
       emit({ type: 'task:end', result });
-    };
-    const skipped = (node: TaskNode, reason: string): TaskResult => ({
-      id: node.id,
-      brief: node.brief,
-      stage: node.stage,
-      hash: null,
-      status: 'skipped',
-      cache: null,
-      durationMs: 0,
-      savedMs: 0,
-      terminalOutput: '',
-      error: reason,
-      attempts: 0,
     });
-    const rootFailure = (id: string): string => {
-      const result = results.get(id);
-      const match = result?.status === 'skipped' ? /^skipped because (\S+) failed/.exec(result.error ?? '') : null;
-      return match?.[1] ?? id;
-    };
-
-    // Hashing and cache restores are I/O: many may be in flight. Running a task takes a worker slot (and a heavy
-    // slot for heavy stages), so a warm run is not throttled to the worker count.
-    const ctxFor: TaskEnv = {
-      config,
-      runDir,
-      graph,
-      byStage,
-      outputHashes,
-      executor,
-      taskModule,
-      cache,
-      signal,
-      emit,
-      options,
-      workers: new Semaphore(concurrency),
-      heavy: new Semaphore(heavyLimit),
-    };
-    const inFlight = Math.max(8, concurrency * 4);
-    const selectedSet = new Set(selected);
-    // Insertion-ordered (topological); deleting while iterating a Set is safe.
-    const pending = new Set(selected);
-    const running = new Map<string, Promise<void>>();
-    let firstFailure: string | undefined;
-    const bail = options.continue === false;
-    // One listener for the whole run (a listener per scheduling round would pile up).
-    const aborted = signal ? abortPromise(signal) : undefined;
-
-    for (;;) {
-      if (signal?.aborted) interrupted = true;
-      const stopStarting = interrupted || (bail && firstFailure !== undefined);
-      for (const id of pending) {
-        const node = nodes.get(id) as TaskNode;
-        const deps = (graph.dependencies.get(id) ?? []).filter((dep) => selectedSet.has(dep));
-        const bad = deps.find((dep) => {
-          const status = results.get(dep)?.status;
-          return status === 'failed' || status === 'skipped';
-        });
-        if (bad) {
-          pending.delete(id);
-          finish(skipped(node, `skipped because ${rootFailure(bad)} failed`));
-          continue;
-        }
-        if (stopStarting || running.size >= inFlight) continue;
-        if (!deps.every((dep) => results.has(dep))) continue;
-        const task = byStage.get(node.stage) as StageTask;
-        pending.delete(id);
-        const releases: (() => void)[] = [];
-        const promise = processTask(node, task, ctxFor, releases)
-          .then((result) => {
-            if (result.status === 'failed') firstFailure ??= id;
-            finish(result);
-          })
-          .finally(() => {
-            for (const release of releases) release();
-            running.delete(id);
-          });
-        running.set(id, promise);
-      }
-      if (running.size === 0) break;
-      await Promise.race([...running.values(), ...(aborted && !interrupted ? [aborted] : [])]);
-    }
-    for (const id of pending) {
-      const node = nodes.get(id) as TaskNode;
-      finish(
-        skipped(
-          node,
-          interrupted ? 'skipped: the run was interrupted' : `skipped: the run stopped after ${firstFailure} failed`,
-        ),
-      );
-    }
   } finally {
-    await executor?.close().catch(() => undefined);
+    await env.published.close();
+    await executor.close().catch(() => undefined);
     await rm(runDir, { recursive: true, force: true }).catch(() => undefined);
     await lock?.release();
   }
@@ -250,188 +208,4 @@ export async function runGraph(options: RunGraphOptions): Promise<RunResult> {
   const totals = totalsOf(ordered, Date.now() - started);
   emit({ type: 'run:end', totals, interrupted });
   return { tasks: ordered, totals, interrupted, graph };
-}
-
-function abortPromise(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
-}
-
-interface TaskEnv {
-  config: ResolvedConfig;
-  runDir: string;
-  graph: TaskGraph;
-  byStage: Map<StageName, StageTask>;
-  outputHashes: Map<string, string>;
-  executor: TaskExecutor;
-  taskModule: string;
-  cache?: LocalCache;
-  signal?: AbortSignal;
-  emit: (event: RunEvent) => void;
-  options: RunGraphOptions;
-  workers: Semaphore;
-  heavy: Semaphore;
-}
-
-/** Runs one task. Slots it takes are pushed on `releases`; the caller frees them after reporting the task's end. */
-async function processTask(
-  node: TaskNode,
-  task: StageTask,
-  env: TaskEnv,
-  releases: (() => void)[],
-): Promise<TaskResult> {
-  // Reset when the task really starts, so time spent waiting for a slot is not counted as its duration.
-  let started = Date.now();
-  const brief = env.graph.briefs.get(node.brief) as BriefRef;
-  const briefDir = join(env.runDir, 'briefs', brief.name);
-  const usesDirs = Object.fromEntries(
-    brief.uses.filter((name) => env.graph.briefs.has(name)).map((name) => [name, join(env.runDir, 'briefs', name)]),
-  );
-  const base = { config: env.config, brief, inputDir: briefDir, usesDirs };
-  const result: TaskResult = {
-    id: node.id,
-    brief: node.brief,
-    stage: node.stage,
-    hash: null,
-    status: 'failed',
-    cache: null,
-    durationMs: 0,
-    savedMs: 0,
-    terminalOutput: '',
-    attempts: 0,
-  };
-  const fail = (error: unknown): TaskResult => {
-    const e = error as { message?: string; code?: string; hint?: string; issues?: QlfIssue[] };
-    return {
-      ...result,
-      status: 'failed',
-      error: e?.message ?? String(error),
-      errorCode: typeof e?.code === 'string' ? e.code : undefined,
-      hint: typeof e?.hint === 'string' ? e.hint : undefined,
-      issues: Array.isArray(e?.issues) && e.issues.length > 0 ? e.issues : undefined,
-      durationMs: Date.now() - started,
-    };
-  };
-  const outDir = join(env.runDir, 'tasks', `${brief.name}.${node.stage}`);
-  try {
-    await mkdir(briefDir, { recursive: true });
-    const upstream: Partial<Record<StageName, string>> = {};
-    for (const stage of task.reads) {
-      const digest = env.outputHashes.get(taskId(brief.name, stage));
-      if (digest) upstream[stage] = digest;
-    }
-    const uses: Record<string, string> = {};
-    for (const name of Object.keys(usesDirs)) {
-      const digest = env.outputHashes.get(taskId(name, node.stage));
-      if (digest) uses[name] = digest;
-    }
-    const hash = computeTaskHash({ stage: node.stage, upstream, uses, parts: await task.inputs(base) });
-    result.hash = hash;
-    const start = (reset: boolean) => {
-      if (reset) started = Date.now();
-      env.emit({ type: 'task:start', id: node.id, brief: node.brief, stage: node.stage, hash });
-    };
-    await rm(outDir, { recursive: true, force: true });
-    await mkdir(outDir, { recursive: true });
-
-    const useCache = env.cache !== undefined && task.cacheable;
-    const hit = useCache ? await env.cache?.restore(hash, outDir) : undefined;
-    let files = hit?.files;
-    if (hit) {
-      start(false);
-      result.status = 'cached';
-      result.cache = 'local';
-      result.savedMs = hit.durationMs;
-      result.terminalOutput = hit.terminalOutput;
-    } else {
-      const maxAttempts = 1 + (task.retryable ? (env.options.retries ?? 2) : 0);
-      let response: WorkerResponse | undefined;
-      let runStarted = Date.now();
-      // Slots are held until the task's end is reported (its outputs stored and published). A heavy task mostly waits
-      // on its child processes, so it takes a heavy slot instead of a worker slot (the pool has threads for both).
-      releases.push(await (task.heavy ? env.heavy : env.workers).acquire());
-      start(true);
-      for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-        result.attempts = attempt;
-        env.signal?.throwIfAborted();
-        await rm(outDir, { recursive: true, force: true });
-        await mkdir(outDir, { recursive: true });
-        runStarted = Date.now();
-        try {
-          response = await env.executor.run(
-            { taskModule: env.taskModule, stage: node.stage, ctx: { ...base, outDir } },
-            env.signal,
-          );
-        } catch (error) {
-          if (env.signal?.aborted) throw new Error('interrupted');
-          // The worker died under the task (uncaught error, out of memory): a failure of this task only.
-          response = {
-            ok: false,
-            terminalOutput: '',
-            error: {
-              message: `worker crashed: ${(error as Error)?.message ?? String(error)}`,
-              code: 'E_WORKER_CRASH',
-            },
-          };
-        }
-        if (response.ok || attempt === maxAttempts || response.error.kind === 'input') break;
-        const delayMs = (env.options.retryBaseMs ?? 250) * 2 ** (attempt - 1);
-        env.emit({ type: 'task:retry', id: node.id, attempt, delayMs, error: response.error.message });
-        await sleep(delayMs, env.signal);
-      }
-      const final = response as WorkerResponse;
-      result.terminalOutput = final.terminalOutput;
-      if (!final.ok) {
-        if (task.publishOnFailure && env.options.publish !== false) {
-          // e.g. verify's report: the user needs to read why it failed; it is never cached.
-          await publishOutputs(task, {
-            config: env.config,
-            brief,
-            sourceDir: outDir,
-            targetDir: briefOutDir(env.config, brief.name),
-          }).catch(() => undefined);
-        }
-        return fail(Object.assign(new Error(final.error.message), { ...final.error }));
-      }
-      if (useCache && env.cache) {
-        ({ files } = await env.cache.put(outDir, {
-          taskId: node.id,
-          hash,
-          terminalOutput: final.terminalOutput,
-          durationMs: Date.now() - runStarted,
-          qlfVersion: qlfVersion(),
-        }));
-      }
-      result.status = 'success';
-    }
-    result.outputHash = digestFiles(files ?? (await hashTree(outDir)));
-    if (env.options.publish !== false) {
-      await publishOutputs(task, {
-        config: env.config,
-        brief,
-        sourceDir: outDir,
-        targetDir: briefOutDir(env.config, brief.name),
-      });
-    }
-    await cp(outDir, briefDir, { recursive: true, force: true });
-    result.durationMs = Date.now() - started;
-    return result;
-  } catch (error) {
-    return fail(env.signal?.aborted ? new Error('interrupted') : error);
-  } finally {
-    await rm(outDir, { recursive: true, force: true }).catch(() => undefined);
-  }
 }

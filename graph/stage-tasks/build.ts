@@ -4,8 +4,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-fs.js';
 import { canonicalJson } from '../../core/canonical-json.js';
-import { runBuild } from '../../executors/build/build.js';
-import { connectEngine, engineAddress } from '../../executors/build/lib/engine.js';
 import { irSchema } from '../../schemas/ir.js';
 import { defineStageTask } from '../stage-task.js';
 
@@ -17,6 +15,8 @@ export const buildTask = defineStageTask({
   reads: ['compile', 'generate'],
   outputs: ['build'],
   async inputs({ config }) {
+    // Imported here, not at the top: the engine client is heavy and a warm run never needs it.
+    const { connectEngine, engineAddress } = await import('../../executors/build/lib/engine.js');
     // Whether an engine answers changes the result (image or "skipped"), so it is part of the hash: a run after the
     // engine comes up builds instead of serving the cached skip.
     const engine = await connectEngine({ dockerHost: config.build.dockerHost, pingTimeoutMs: 1000 });
@@ -30,6 +30,7 @@ export const buildTask = defineStageTask({
     ];
   },
   async run({ config, inputDir, outDir, log }) {
+    const { runBuild } = await import('../../executors/build/build.js');
     const ir = irSchema.parse(JSON.parse(await readFile(join(inputDir, 'ir.json'), 'utf8')));
     const output = await runBuild(
       { ir, serviceDir: join(inputDir, 'service') },

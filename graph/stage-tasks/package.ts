@@ -6,10 +6,6 @@ import { canonicalJson } from '../../core/canonical-json.js';
 import { sha256 } from '../../core/hash.js';
 import { qlfVersion } from '../../core/package-info.js';
 import { sourceDateEpoch } from '../../core/tar.js';
-import { findOnPath } from '../../executors/package/lib/external-tools.js';
-import { loadPackageInput, packageContextFromConfig } from '../../executors/package/lib/load-package-input.js';
-import { loadSigner } from '../../executors/package/lib/signing-keys.js';
-import { runPackage } from '../../executors/package/package.js';
 import { defineStageTask } from '../stage-task.js';
 
 export const packageTask = defineStageTask({
@@ -20,6 +16,10 @@ export const packageTask = defineStageTask({
   reads: ['compile', 'generate', 'verify', 'build'],
   outputs: ['package'],
   async inputs({ config, brief }) {
+    // Imported here, not at the top: SBOM and signing libraries are heavy and a warm run never needs them.
+    const { packageContextFromConfig } = await import('../../executors/package/lib/load-package-input.js');
+    const { findOnPath } = await import('../../executors/package/lib/external-tools.js');
+    const { loadSigner } = await import('../../executors/package/lib/signing-keys.js');
     const ctx = packageContextFromConfig(config, qlfVersion());
     // The capsule pins the brief file's own digest (a comment edit changes the signed provenance), the key that signs
     // it (by its public fingerprint: no secret enters a hash), the archive time and which outside tools took part.
@@ -31,6 +31,10 @@ export const packageTask = defineStageTask({
     ];
   },
   async run({ config, brief, inputDir, outDir, log }) {
+    const { loadPackageInput, packageContextFromConfig } = await import(
+      '../../executors/package/lib/load-package-input.js'
+    );
+    const { runPackage } = await import('../../executors/package/package.js');
     const input = await loadPackageInput({ inputDir, briefFile: brief.file });
     const result = await runPackage(input, packageContextFromConfig(config, qlfVersion()));
     const dir = join(outDir, 'package');
