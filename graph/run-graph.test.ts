@@ -4,26 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalCache } from '../cache/local-cache.js';
-import { loadStageTasks } from './execute-task.js';
-import { type RunGraphOptions, runGraph } from './run-graph.js';
-import { fakeTaskModule, makeWorkspace, removeWorkspaces, type TestWorkspace } from './test-workspace.js';
-
-const brief = (name: string, extra = '') =>
-  `# the ${name} service\nname: ${name}\ndescription: ${name} things\n${extra}`;
-
-async function run(ws: TestWorkspace, options: Partial<RunGraphOptions> = {}) {
-  return runGraph({
-    config: await ws.config(),
-    executor: 'inline',
-    stageTasks: await loadStageTasks(fakeTaskModule),
-    taskModule: fakeTaskModule,
-    retryBaseMs: 10,
-    ...options,
-  });
-}
-
-const statuses = (result: Awaited<ReturnType<typeof run>>) =>
-  Object.fromEntries(result.tasks.map((task) => [task.id, task.status]));
+import {
+  fakeBrief as brief,
+  makeWorkspace,
+  removeWorkspaces,
+  runFake as run,
+  taskStatuses as statuses,
+} from './test-workspace.js';
 
 afterAll(removeWorkspaces);
 

@@ -5,6 +5,8 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfig, type ResolvedConfig } from '../core/config.js';
 import { packagePath } from '../core/package-info.js';
+import { loadStageTasks } from './execute-task.js';
+import { type RunGraphOptions, runGraph } from './run-graph.js';
 
 /** File URL of the fake stage tasks module (plain JS, so worker threads can import it). */
 export const fakeTaskModule = pathToFileURL(packagePath('graph', 'fixtures', 'fake-stage-tasks.mjs')).href;
@@ -45,3 +47,23 @@ export async function makeWorkspace(briefs: Record<string, string>, configText?:
     clearRuns: () => writeFile(join(root, 'runs.log'), ''),
   };
 }
+
+/** A brief the fake stage tasks understand; `extra` adds steering fields (`failAt`, `sleepMs`, `uses`, ...). */
+export const fakeBrief = (name: string, extra = '') =>
+  `# the ${name} service\nname: ${name}\ndescription: ${name} things\n${extra}`;
+
+/** Runs the workspace's graph inline with the fake stage tasks. */
+export async function runFake(ws: TestWorkspace, options: Partial<RunGraphOptions> = {}) {
+  return runGraph({
+    config: await ws.config(),
+    executor: 'inline',
+    stageTasks: await loadStageTasks(fakeTaskModule),
+    taskModule: fakeTaskModule,
+    retryBaseMs: 10,
+    ...options,
+  });
+}
+
+/** Task id → status of a run. */
+export const taskStatuses = (result: Awaited<ReturnType<typeof runFake>>) =>
+  Object.fromEntries(result.tasks.map((task) => [task.id, task.status]));

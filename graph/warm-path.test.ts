@@ -5,28 +5,16 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCache } from '../cache/local-cache.js';
-import { loadStageTasks } from './execute-task.js';
-import { type RunGraphOptions, runGraph } from './run-graph.js';
+import { runGraph } from './run-graph.js';
 import { compileTask } from './stage-tasks/compile.js';
 import { generateTask } from './stage-tasks/generate.js';
-import { fakeTaskModule, makeWorkspace, removeWorkspaces, type TestWorkspace } from './test-workspace.js';
-
-const brief = (name: string, extra = '') =>
-  `# the ${name} service\nname: ${name}\ndescription: ${name} things\n${extra}`;
-
-async function run(ws: TestWorkspace, options: Partial<RunGraphOptions> = {}) {
-  return runGraph({
-    config: await ws.config(),
-    executor: 'inline',
-    stageTasks: await loadStageTasks(fakeTaskModule),
-    taskModule: fakeTaskModule,
-    retryBaseMs: 10,
-    ...options,
-  });
-}
-
-const statuses = (result: Awaited<ReturnType<typeof run>>) =>
-  Object.fromEntries(result.tasks.map((task) => [task.id, task.status]));
+import {
+  fakeBrief as brief,
+  makeWorkspace,
+  removeWorkspaces,
+  runFake as run,
+  taskStatuses as statuses,
+} from './test-workspace.js';
 
 /** Inode and change time: a file published again gets a new inode (atomic replace), an untouched one keeps both. */
 const identity = (path: string) => {
