@@ -1,15 +1,14 @@
 // The remote cache against the real third-party `turborepo-remote-cache` server on loopback, plus a small fake server
 // for what a healthy server never does (5xx, silence, echoing the token).
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../core/hash.js';
 import { createTar, gzipDeterministic, readTarGz } from '../core/tar.js';
+import { startTurboCacheServer, type TurboCacheServer } from './fixtures/turbo-cache-server.js';
 import { LocalCache } from './local-cache.js';
 import { HttpRemoteCache } from './remote-cache.js';
 import { remoteCacheFromConfig } from './remote-config.js';
@@ -67,64 +66,10 @@ const FILES = {
   'empty.txt': '',
 };
 
-interface RunningServer {
-  url: string;
-  storage: string;
-  child: ChildProcess;
-}
+type RunningServer = TurboCacheServer;
 
-/** Starts turborepo-remote-cache on a port the OS picks, with local storage in a fresh folder; waits for it. */
 async function startServer(): Promise<RunningServer> {
-  const require = createRequire(import.meta.url);
-  const cli = join(dirname(require.resolve('turborepo-remote-cache/package.json')), 'dist', 'cli.js');
-  const storage = join(await tempDir(), 'storage');
-  const child = spawn(process.execPath, [cli], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      STORAGE_PROVIDER: 'local',
-      STORAGE_PATH: storage,
-      STORAGE_PATH_USE_TMP_FOLDER: 'false',
-      TURBO_TOKEN: TOKEN,
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within 30 s:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk;
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1] as string);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${output}`));
-    });
-  });
-  // Listening is not the same as answering: wait until the status route replies.
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const ok = await fetch(`${url}/v8/artifacts/status`, {
-      headers: { Authorization: `Bearer ${TOKEN}` },
-      signal: AbortSignal.timeout(2000),
-    }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    if (Date.now() > deadline) throw new Error(`server at ${url} never answered:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { url, storage, child };
+  return startTurboCacheServer({ storage: join(await tempDir(), 'storage'), token: TOKEN });
 }
 
 /** A fake server answering each request with `handler`; counts requests. */
@@ -156,11 +101,7 @@ describe('remote cache against turborepo-remote-cache', () => {
   }, 60_000);
 
   afterAll(async () => {
-    if (!server?.child || server.child.exitCode !== null) return;
-    const exited = new Promise((resolve) => server.child.once('exit', resolve));
-    server.child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-    if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    await server?.stop();
   });
 
   it('round-trips an entry into a second, empty local cache', async () => {

@@ -42,6 +42,8 @@ export interface RunTotals {
   durationMs: number;
   /** Sum of the original durations of cache hits. */
   savedMs: number;
+  /** Cache hits served from the remote cache. */
+  remoteCached: number;
 }
 
 export type RunEvent =
@@ -50,6 +52,8 @@ export type RunEvent =
   | { type: 'task:start'; id: string; brief: string; stage: StageName; hash: string }
   | { type: 'task:retry'; id: string; attempt: number; delayMs: number; error: string }
   | { type: 'task:end'; result: TaskResult }
+  /** Something went wrong that fails no task (e.g. the remote cache is unreachable); said once, not per task. */
+  | { type: 'run:warning'; message: string; hint?: string }
   | { type: 'run:end'; totals: RunTotals; interrupted: boolean };
 
 /** Hook names in `"<scope>:<event>"` form, one per event type. */
@@ -65,5 +69,6 @@ export function totalsOf(results: readonly TaskResult[], durationMs: number): Ru
     skipped: count('skipped'),
     durationMs,
     savedMs: results.reduce((sum, r) => sum + (r.status === 'cached' ? r.savedMs : 0), 0),
+    remoteCached: results.filter((r) => r.status === 'cached' && r.cache === 'remote').length,
   };
 }

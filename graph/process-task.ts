@@ -11,6 +11,7 @@ import type { RunEvent, TaskResult } from './events.js';
 import type { TaskExecutor } from './executors.js';
 import { briefOutDir, publishedPaths, publishOutputs } from './publish.js';
 import type { PublishedState } from './published-state.js';
+import type { RemoteSharing } from './remote-sharing.js';
 import type { RunGraphOptions } from './run-graph.js';
 import type { Semaphore } from './semaphore.js';
 import type { BriefRef, StageTask } from './stage-task.js';
@@ -29,6 +30,8 @@ export interface TaskEnv {
   executor: TaskExecutor;
   taskModule: string;
   cache?: LocalCache;
+  /** The remote cache, when one is configured (only with a local cache: artifacts pass through it). */
+  remote?: RemoteSharing;
   published: PublishedState;
   /** Hits served by the warm path: their outputs are in the cache only, under this hash, until a task reads them. */
   fromCacheLater: Map<string, string>;
@@ -178,10 +181,15 @@ export async function processTask(
     await rm(outDir, { recursive: true, force: true });
     await mkdir(outDir, { recursive: true });
     let entry: VerifiedEntry | undefined = cache ? await cache.restoreVerified(hash, outDir) : undefined;
+    let source: TaskResult['cache'] = entry ? 'local' : null;
+    if (!entry && cache && env.remote) {
+      entry = await env.remote.restore(hash, outDir);
+      if (entry) source = 'remote';
+    }
     if (entry) {
       start(false);
       result.status = 'cached';
-      result.cache = 'local';
+      result.cache = source;
       result.savedMs = entry.manifest.durationMs;
       result.terminalOutput = entry.manifest.terminalOutput;
     } else {
@@ -238,6 +246,7 @@ export async function processTask(
           durationMs: Date.now() - runStarted,
           qlfVersion: qlfVersion(),
         });
+        env.remote?.upload(hash);
       }
       result.status = 'success';
     }

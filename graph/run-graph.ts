@@ -9,6 +9,8 @@ import { rm } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { type CacheWriteFile, LocalCache } from '../cache/local-cache.js';
+import type { RemoteCache } from '../cache/remote-cache.js';
+import { remoteCacheFromConfig } from '../cache/remote-config.js';
 import type { ResolvedConfig } from '../core/config.js';
 import { inputError } from '../core/errors.js';
 import { discoverBriefs } from './discover-briefs.js';
@@ -23,6 +25,7 @@ import {
 } from './executors.js';
 import { processTask, type TaskEnv } from './process-task.js';
 import { PublishedState } from './published-state.js';
+import { RemoteSharing } from './remote-sharing.js';
 import { acquireRunLock } from './run-lock.js';
 import { schedule } from './schedule.js';
 import { Semaphore } from './semaphore.js';
@@ -42,6 +45,11 @@ export interface RunGraphOptions {
   stage?: StageName;
   /** Use the local cache. @default true */
   cache?: boolean;
+  /**
+   * The remote cache shared between machines; `false` for none. Used only with the local cache.
+   * @default from `cache.remote` in the config and the `QLF_REMOTE_CACHE_*` variables
+   */
+  remoteCache?: RemoteCache | false;
   /** Keep running other branches after a failure. @default true */
   continue?: boolean;
   /** Tasks at once. @default config.run.concurrency ?? max(1, cores - 1) */
@@ -141,6 +149,13 @@ export async function runGraph(options: RunGraphOptions): Promise<RunResult> {
   const cache =
     options.cache === false ? undefined : new LocalCache(config.cacheDir, { writeFile: options.cacheWriteFile });
 
+  const remoteCache =
+    cache && options.remoteCache !== false ? (options.remoteCache ?? remoteCacheFromConfig(config)) : undefined;
+  const remote =
+    remoteCache && cache
+      ? new RemoteSharing(remoteCache, cache, (w) => emit({ type: 'run:warning', ...w }), signal)
+      : undefined;
+
   const lock =
     options.lock === false
       ? undefined
@@ -163,6 +178,7 @@ export async function runGraph(options: RunGraphOptions): Promise<RunResult> {
     executor,
     taskModule,
     cache,
+    remote,
     published: new PublishedState(config.root, config.cacheDir),
     fromCacheLater: new Map(),
     materialized: new Map(),
@@ -199,6 +215,8 @@ export async function runGraph(options: RunGraphOptions): Promise<RunResult> {
       emit({ type: 'task:end', result });
     });
   } finally {
+    // Uploads finish before the run ends, so the next machine finds what this one built.
+    await remote?.settle();
     await env.published.close();
     await executor.close().catch(() => undefined);
     await rm(runDir, { recursive: true, force: true }).catch(() => undefined);

@@ -15,7 +15,7 @@ function endLine(result: TaskResult, out: Output): string {
     case 'success':
       return `${style.green('✔')} ${result.id} ${style.dim(formatMs(result.durationMs))}`;
     case 'cached':
-      return `${style.green('✔')} ${result.id} ${style.cyan('cached')} ${style.dim(`(saved ${formatMs(result.savedMs)})`)}`;
+      return `${style.green('✔')} ${result.id} ${style.cyan(result.cache === 'remote' ? 'cached (remote)' : 'cached')} ${style.dim(`(saved ${formatMs(result.savedMs)})`)}`;
     case 'failed':
       return `${style.red('✖')} ${result.id} ${style.red('failed')} ${style.dim(formatMs(result.durationMs))}`;
     default:
@@ -91,6 +91,10 @@ export function createProgress(
         );
         if (options.live) redraw([line]);
         else options.write(line);
+      } else if (event.type === 'run:warning') {
+        const lines = [out.style.yellow(`⚠ ${event.message}`), ...(event.hint ? [`  fix: ${event.hint}`] : [])];
+        if (options.live) redraw(lines);
+        else options.write(lines.join('\n'));
       } else if (event.type === 'task:end') {
         running.delete(event.result.id);
         const lines = [endLine(event.result, out), ...details(event.result)];
@@ -117,7 +121,7 @@ export function formatSummary(totals: RunTotals, out: Output, interrupted: boole
   const parts = [
     `${totals.tasks} tasks`,
     `${ran} run`,
-    style.cyan(`${totals.cached} cached`),
+    style.cyan(`${totals.cached} cached${totals.remoteCached > 0 ? ` (${totals.remoteCached} remote)` : ''}`),
     totals.failed > 0 ? style.red(`${totals.failed} failed`) : `${totals.failed} failed`,
     totals.skipped > 0 ? style.yellow(`${totals.skipped} skipped`) : `${totals.skipped} skipped`,
   ];

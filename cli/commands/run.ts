@@ -42,7 +42,8 @@ export default defineCommand({
     continue: { type: 'boolean', description: 'Keep running other briefs after a task fails.' },
     affected: { type: 'boolean', description: 'Only briefs affected by changes since --base (and their dependents).' },
     base: { type: 'string', description: 'Git ref for --affected. Default: main.', valueName: 'ref' },
-    'no-cache': { type: 'boolean', description: 'Neither read nor write the task cache.' },
+    'no-cache': { type: 'boolean', description: 'Neither read nor write the task cache (local or remote).' },
+    'no-remote-cache': { type: 'boolean', description: 'Use the local cache only, even when a remote one is set.' },
     strict: { type: 'boolean', description: 'Verify: a skipped check (missing tool) fails.' },
     concurrency: { type: 'string', description: 'Tasks at once (default: cores - 1).', valueName: 'n' },
   },
@@ -98,13 +99,14 @@ export default defineCommand({
         only,
         stage: values.stage as never,
         cache: !values['no-cache'],
+        remoteCache: values['no-remote-cache'] ? false : undefined,
         continue: values.continue === true,
         concurrency,
         signal: controller.signal,
         // A module of stage tasks to run instead of the built-in ones (engine tests, stage development).
         taskModule: process.env.QLF_TASK_MODULE || undefined,
         onEvent: (event) => {
-          // Under --json, stderr carries only what needs attention: retries and failures.
+          // Under --json, stderr carries only what needs attention: warnings, retries and failures.
           if (values.json && event.type === 'task:end' && event.result.status !== 'failed') return;
           progress.onEvent(event);
         },

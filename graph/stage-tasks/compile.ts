@@ -1,6 +1,7 @@
-// Stage task `compile`: brief file → `ir.json`. Hashes the brief bytes, every overlay file and the config text.
+// Stage task `compile`: brief file → `ir.json`. Hashes the brief bytes, every overlay file and the overlay settings.
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { extname, join, relative, resolve } from 'node:path';
+import { extname, join, relative, resolve, sep } from 'node:path';
+import { canonicalJson } from '../../core/canonical-json.js';
 import { sha256 } from '../../core/hash.js';
 import { builtinOverlayDir } from '../../overlays/lib/load-overlay-registry.js';
 import { defineStageTask } from '../stage-task.js';
@@ -49,7 +50,14 @@ export const compileTask = defineStageTask({
     return [
       await readFile(ctx.brief.file),
       ...(await overlayDigests(ctx.config.overlays.dirs)),
-      `config ${ctx.config.configText}`,
+      // Only the settings compile reads: editing `run`, `cache.remote` or a later stage's settings re-runs no compile,
+      // and machines whose configs differ elsewhere still share compile results through the remote cache.
+      `config ${canonicalJson({
+        overlays: {
+          dirs: ctx.config.overlays.dirs.map((dir) => relative(ctx.config.root, dir).split(sep).join('/')),
+          autoApplyThreshold: ctx.config.overlays.autoApplyThreshold,
+        },
+      })}`,
     ];
   },
   async run(ctx) {

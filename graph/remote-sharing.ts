@@ -1,0 +1,101 @@
+// The remote cache as one run uses it: on a local miss the task's artifact is fetched, checked and stored in the local
+// cache before it is restored; after a task really ran its entry is uploaded in the background, and the run waits for
+// the uploads before it ends. Nothing the remote does can fail a task: every failure is a warning and the task runs
+// (or stays done). A server that cannot be reached, or refuses the token, is left alone for the rest of the run, so a
+// run against a dead server warns once instead of once per task.
+import type { LocalCache, VerifiedEntry } from '../cache/local-cache.js';
+import type { RemoteCache } from '../cache/remote-cache.js';
+import { packEntry, unpackEntry } from '../cache/remote-entry.js';
+import { isQlfError } from '../core/errors.js';
+
+export interface RemoteWarning {
+  message: string;
+  hint?: string;
+}
+
+/** Failures after which the server is not asked again during this run. */
+const GIVE_UP = new Set(['E_REMOTE_CACHE_UNAVAILABLE', 'E_REMOTE_CACHE_AUTH']);
+
+export class RemoteSharing {
+  private fetching = true;
+  private storing: boolean;
+  private readonly uploads = new Set<Promise<void>>();
+  /** Artifacts uploaded and downloaded by this run. */
+  readonly counts = { fetched: 0, stored: 0 };
+
+  constructor(
+    private readonly remote: RemoteCache,
+    private readonly local: LocalCache,
+    private readonly warn: (warning: RemoteWarning) => void,
+    private readonly signal?: AbortSignal,
+  ) {
+    this.storing = !remote.readOnly;
+  }
+
+  /**
+   * Fetches `hash` from the remote, checks it, stores it in the local cache and restores it into `target`. Undefined
+   * when the remote has no usable artifact (missing, refused, unreachable); the caller runs the task then.
+   */
+  async restore(hash: string, target: string): Promise<VerifiedEntry | undefined> {
+    if (!this.fetching || this.signal?.aborted) return undefined;
+    try {
+      const bytes = await this.remote.fetch(hash, this.signal);
+      if (!bytes) return undefined;
+      const manifest = await unpackEntry(this.local, hash, bytes, {
+        onReject: (reason) =>
+          this.warn({
+            message: `remote cache artifact ${hash.slice(0, 12)}… refused: ${reason}; running the task instead`,
+            hint: 'If this repeats, the server holds damaged or foreign artifacts: clear its storage for this team.',
+          }),
+      });
+      if (!manifest) return undefined;
+      const entry = await this.local.restoreVerified(hash, target);
+      if (entry) this.counts.fetched++;
+      return entry;
+    } catch (error) {
+      this.failed('download from', error);
+      return undefined;
+    }
+  }
+
+  /** Uploads the local entry `hash` in the background; `settle()` waits for every upload started. */
+  upload(hash: string): void {
+    if (!this.storing || this.signal?.aborted) return;
+    const upload: Promise<void> = (async () => {
+      const artifact = await packEntry(this.local, hash);
+      if (!artifact || !this.storing) return;
+      await this.remote.store(hash, artifact, this.signal);
+      this.counts.stored++;
+    })()
+      .catch((error) => this.failed('upload to', error))
+      .finally(() => this.uploads.delete(upload));
+    this.uploads.add(upload);
+  }
+
+  /** Waits for the uploads under way (their failures are warnings already). */
+  async settle(): Promise<void> {
+    while (this.uploads.size > 0) await Promise.all([...this.uploads]);
+  }
+
+  private failed(what: 'download from' | 'upload to', error: unknown): void {
+    if (this.signal?.aborted) return;
+    const code = isQlfError(error) ? error.code : undefined;
+    const hint = isQlfError(error) ? error.hint : undefined;
+    // Errors of the remote client name the request already; others (e.g. a full local disk) need the context.
+    const raw = (error as Error)?.message ?? String(error);
+    const message = code?.startsWith('E_REMOTE_CACHE') ? raw : `could not ${what} the remote cache: ${raw}`;
+    if (code && GIVE_UP.has(code)) {
+      // A refused upload with a working download is a read-only token: keep downloading.
+      const uploadsOnly = what === 'upload to' && code === 'E_REMOTE_CACHE_AUTH';
+      if (uploadsOnly ? !this.storing : !this.fetching && !this.storing) return;
+      this.storing = false;
+      if (!uploadsOnly) this.fetching = false;
+      this.warn({
+        message: `${message}; ${uploadsOnly ? 'no more uploads' : 'going on without the remote cache'} for this run`,
+        hint,
+      });
+      return;
+    }
+    this.warn({ message, hint });
+  }
+}
