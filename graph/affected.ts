@@ -5,7 +5,6 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { basename, extname, join, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
-import { parse } from 'yaml';
 import type { ResolvedConfig } from '../core/config.js';
 import { inputError } from '../core/errors.js';
 import { packagePath } from '../core/package-info.js';
@@ -50,6 +49,8 @@ export async function changedFiles(root: string, base: string): Promise<string[]
 
 async function overlayName(file: string): Promise<string> {
   try {
+    // Loaded here: `qlf run` imports this module, and a run without --affected never parses YAML.
+    const { parse } = await import('yaml');
     const data = parse(await readFile(file, 'utf8')) as { name?: unknown } | null;
     if (data && typeof data.name === 'string') return data.name;
   } catch {

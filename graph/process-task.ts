@@ -14,7 +14,7 @@ import type { PublishedState } from './published-state.js';
 import type { RemoteSharing } from './remote-sharing.js';
 import type { RunGraphOptions } from './run-graph.js';
 import type { Semaphore } from './semaphore.js';
-import type { BriefRef, StageTask } from './stage-task.js';
+import type { BriefRef, RunOnce, StageTask } from './stage-task.js';
 import { STAGES, type StageName } from './stages.js';
 import { type TaskGraph, type TaskNode, taskId } from './task-graph.js';
 import { computeTaskHash } from './task-hash.js';
@@ -35,6 +35,8 @@ export interface TaskEnv {
   published: PublishedState;
   /** Hits served by the warm path: their outputs are in the cache only, under this hash, until a task reads them. */
   fromCacheLater: Map<string, string>;
+  /** Hash work shared by the run's tasks (see `RunOnce`). */
+  once: RunOnce;
   /** Restores of those outputs into the run's brief folders, once each. */
   materialized: Map<string, Promise<void>>;
   signal?: AbortSignal;
@@ -147,7 +149,12 @@ export async function processTask(
       const digest = env.outputHashes.get(taskId(name, node.stage));
       if (digest) uses[name] = digest;
     }
-    const hash = computeTaskHash({ stage: node.stage, upstream, uses, parts: await task.inputs(base) });
+    const hash = computeTaskHash({
+      stage: node.stage,
+      upstream,
+      uses,
+      parts: await task.inputs({ ...base, once: env.once }),
+    });
     result.hash = hash;
     const start = (reset: boolean) => {
       if (reset) started = Date.now();

@@ -29,7 +29,7 @@ import { RemoteSharing } from './remote-sharing.js';
 import { acquireRunLock } from './run-lock.js';
 import { schedule } from './schedule.js';
 import { Semaphore } from './semaphore.js';
-import type { StageTask } from './stage-task.js';
+import type { RunOnce, StageTask } from './stage-task.js';
 import { STAGES, type StageName } from './stages.js';
 import { buildTaskGraph, type TaskGraph, type TaskNode, taskId, topologicalOrder } from './task-graph.js';
 
@@ -133,6 +133,18 @@ export async function planGraph(
   return { graph, selected };
 }
 
+function runOnce(): RunOnce {
+  const memo = new Map<string, Promise<unknown>>();
+  return <T>(key: string, compute: () => Promise<T>): Promise<T> => {
+    let pending = memo.get(key) as Promise<T> | undefined;
+    if (!pending) {
+      pending = compute();
+      memo.set(key, pending);
+    }
+    return pending;
+  };
+}
+
 export async function runGraph(options: RunGraphOptions): Promise<RunResult> {
   const started = Date.now();
   const { config } = options;
@@ -181,6 +193,7 @@ export async function runGraph(options: RunGraphOptions): Promise<RunResult> {
     remote,
     published: new PublishedState(config.root, config.cacheDir),
     fromCacheLater: new Map(),
+    once: runOnce(),
     materialized: new Map(),
     signal,
     emit,

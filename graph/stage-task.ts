@@ -29,6 +29,12 @@ export interface StageTaskContext {
   log(line: string): void;
 }
 
+/**
+ * Memoizes `compute` under `key` for one graph run, so work every task of a run would repeat (hashing every overlay
+ * file for each compile) is done once. What it returns is a snapshot taken when the first task asked.
+ */
+export type RunOnce = <T>(key: string, compute: () => Promise<T>) => Promise<T>;
+
 /** The hash parts a stage adds to its task hash (the engine adds the stage name, qlf version and upstream outputs). */
 export type HashParts = (string | Uint8Array)[];
 
@@ -47,7 +53,7 @@ export interface StageTask {
   /** Paths under `<outDir>/<name>/` this stage owns: a file (`ir.json`) or a folder (`service`). */
   outputs: string[];
   /** Stage-specific hash parts: source bytes for the first stage, settings for later ones. */
-  inputs(ctx: Omit<StageTaskContext, 'outDir' | 'log'>): Promise<HashParts>;
+  inputs(ctx: Omit<StageTaskContext, 'outDir' | 'log'> & { once?: RunOnce }): Promise<HashParts>;
   /** Does the work, writing outputs into `ctx.outDir`. Throws on failure. */
   run(ctx: StageTaskContext): Promise<void>;
   /**

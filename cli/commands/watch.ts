@@ -13,7 +13,7 @@ import { discoverBriefs, runGraph } from '../../graph/index.js';
 import { briefOutDir } from '../../graph/publish.js';
 import type { BriefRef } from '../../graph/stage-task.js';
 import { isStageName, STAGES, type StageName } from '../../graph/stages.js';
-import { builtinOverlayDir } from '../../overlays/lib/load-overlay-registry.js';
+import { builtinOverlayDir } from '../../overlays/lib/builtin-overlay-dir.js';
 import { commonOptions, defineCommand } from '../command.js';
 import { formatError, type Output } from '../output.js';
 import { createProgress, formatSummary } from './run-progress.js';

@@ -4,7 +4,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-fs.js';
 import { canonicalJson } from '../../core/canonical-json.js';
-import { irSchema } from '../../schemas/ir.js';
 import { defineStageTask } from '../stage-task.js';
 
 export const buildTask = defineStageTask({
@@ -31,6 +30,8 @@ export const buildTask = defineStageTask({
   },
   async run({ config, inputDir, outDir, log }) {
     const { runBuild } = await import('../../executors/build/build.js');
+    // Loaded when the stage runs: a warm run hashes every task and runs none.
+    const { irSchema } = await import('../../schemas/ir.js');
     const ir = irSchema.parse(JSON.parse(await readFile(join(inputDir, 'ir.json'), 'utf8')));
     const output = await runBuild(
       { ir, serviceDir: join(inputDir, 'service') },

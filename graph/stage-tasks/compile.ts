@@ -3,7 +3,7 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import { canonicalJson } from '../../core/canonical-json.js';
 import { sha256 } from '../../core/hash.js';
-import { builtinOverlayDir } from '../../overlays/lib/load-overlay-registry.js';
+import { builtinOverlayDir } from '../../overlays/lib/builtin-overlay-dir.js';
 import { defineStageTask } from '../stage-task.js';
 
 const digests = new Map<string, { mtimeMs: number; size: number; digest: string }>();
@@ -49,7 +49,9 @@ export const compileTask = defineStageTask({
   async inputs(ctx) {
     return [
       await readFile(ctx.brief.file),
-      ...(await overlayDigests(ctx.config.overlays.dirs)),
+      ...(await (ctx.once ?? ((_key, compute) => compute()))('compile:overlay-digests', () =>
+        overlayDigests(ctx.config.overlays.dirs),
+      )),
       // Only the settings compile reads: editing `run`, `cache.remote` or a later stage's settings re-runs no compile,
       // and machines whose configs differ elsewhere still share compile results through the remote cache.
       `config ${canonicalJson({

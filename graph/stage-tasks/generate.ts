@@ -4,7 +4,6 @@ import { dirname, join } from 'node:path';
 import { listFiles } from '../../cache/file-tree.js';
 import { resolveInside } from '../../core/safe-path.js';
 import type { GeneratedTree } from '../../schemas/generated-tree.js';
-import { irSchema } from '../../schemas/ir.js';
 import { defineStageTask } from '../stage-task.js';
 
 /** Reads a generated service folder back into a tree (for publishing a cached or freshly written output). */
@@ -29,6 +28,8 @@ export const generateTask = defineStageTask({
     return [`provider ${ctx.config.generate.provider}`];
   },
   async run(ctx) {
+    // Loaded when the stage runs: a warm run hashes every task and runs none.
+    const { irSchema } = await import('../../schemas/ir.js');
     const ir = irSchema.parse(JSON.parse(await readFile(join(ctx.inputDir, 'ir.json'), 'utf8')));
     const { runGenerate } = await import('../../executors/generate/generate.js');
     const tree = await runGenerate(ir);

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalJson } from '../../core/canonical-json.js';
 import { workError } from '../../core/errors.js';
-import { irSchema } from '../../schemas/ir.js';
 import { defineStageTask } from '../stage-task.js';
 
 export const verifyTask = defineStageTask({
@@ -23,6 +22,8 @@ export const verifyTask = defineStageTask({
     return [`strict ${strict}`, `timeoutMs ${timeoutMs}`, `python ${python}`];
   },
   async run(ctx) {
+    // Loaded when the stage runs: a warm run hashes every task and runs none.
+    const { irSchema } = await import('../../schemas/ir.js');
     const ir = irSchema.parse(JSON.parse(await readFile(join(ctx.inputDir, 'ir.json'), 'utf8')));
     // Checks run on a scratch copy: pytest and byte-compiling leave caches that must not leak into other stages.
     const scratch = await mkdtemp(join(tmpdir(), 'qlf-verify-'));

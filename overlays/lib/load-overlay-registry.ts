@@ -4,9 +4,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { inputError, type QlfIssue } from '../../core/errors.js';
 import { sha256 } from '../../core/hash.js';
-import { packagePath } from '../../core/package-info.js';
+import { builtinOverlayDir } from './builtin-overlay-dir.js';
 import { parseOverlay } from './parse-overlay.js';
 import type { LoadedOverlay, OverlayRegistry } from './types.js';
+
+export { builtinOverlayDir };
 
 const OVERLAY_EXTENSIONS = new Set(['.yaml', '.yml']);
 
@@ -22,11 +24,6 @@ function parseCached(file: string, bytes: Uint8Array, builtin: boolean): ReturnT
     parsed.set(key, result);
   }
   return result;
-}
-
-/** Folder of the overlays that ship with qlf. */
-export function builtinOverlayDir(): string {
-  return packagePath('overlays', 'catalog');
 }
 
 async function overlayFiles(dir: string): Promise<string[] | undefined> {
