@@ -2,6 +2,7 @@
 // stat stamps of the published paths and of the cache entry they came from (`.qlf/published/<name>.json`). A warm run
 // whose hash and stamps all still match skips restoring and publishing: the files on disk already are that output.
 
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { stampTree } from '../cache/file-stamp.js';
@@ -76,6 +77,23 @@ export class PublishedState {
     worker.on('error', () => undefined);
     worker.unref();
     this.worker = worker;
+  }
+
+  /**
+   * Removes the records of briefs not in `briefs` (renamed or deleted since): best effort, a leftover record only takes
+   * a little room. Records are only written under `.qlf/published/`, so nothing else is touched.
+   */
+  async prune(briefs: ReadonlySet<string>): Promise<number> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    let removed = 0;
+    for (const name of names) {
+      if (!name.endsWith('.json') || briefs.has(name.slice(0, -'.json'.length))) continue;
+      await rm(join(this.dir, name), { force: true }).then(
+        () => removed++,
+        () => undefined,
+      );
+    }
+    return removed;
   }
 
   /** Stops the worker of `checkAhead`, if any. */

@@ -227,6 +227,8 @@ export async function runGraph(options: RunGraphOptions): Promise<RunResult> {
       if (result.outputHash) outputHashes.set(result.id, result.outputHash);
       emit({ type: 'task:end', result });
     });
+    // The graph holds every brief found (a narrowed run only selects some): records of any other brief are stale.
+    if (!interrupted) await env.published.prune(new Set(graph.briefs.keys()));
   } finally {
     // Uploads finish before the run ends, so the next machine finds what this one built.
     await remote?.settle();

@@ -1,7 +1,7 @@
 // The warm path: a cache hit whose outputs are already published, unchanged, is neither restored nor published again,
 // and everything a user or another process changed since is noticed and handled as before.
 import { rmSync, statSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCache } from '../cache/local-cache.js';
@@ -219,5 +219,18 @@ describe('warm path', () => {
     expect((await run()).totals).toMatchObject({ cached: 2 });
     expect(await readFile(join(base, 'app', 'main.py'), 'utf8')).not.toContain('# my own note');
     expect(await readFile(main, 'utf8')).toContain('# my own note');
+  });
+
+  it('records of a brief that is renamed or deleted are removed; a narrowed run keeps the others', async () => {
+    const ws = await makeWorkspace({ payments: brief('payments'), users: brief('users') });
+    const records = join(ws.root, '.qlf', 'published');
+    await run(ws);
+    expect((await readdir(records)).sort()).toEqual(['payments.json', 'users.json']);
+    await run(ws, { only: ['payments'] });
+    expect((await readdir(records)).sort()).toEqual(['payments.json', 'users.json']);
+    await rm(join(ws.root, 'briefs', 'users'), { recursive: true });
+    await ws.write('briefs/accounts/brief.qlf.yaml', brief('accounts'));
+    await run(ws);
+    expect((await readdir(records)).sort()).toEqual(['accounts.json', 'payments.json']);
   });
 });
