@@ -152,6 +152,15 @@ describe('remote cache against turborepo-remote-cache', () => {
     }
   });
 
+  it('reports the status of the server for a team and token, never throwing and never showing the token', async () => {
+    expect(await remote.status()).toEqual({ ok: true, detail: 'reachable, token accepted' });
+    const secret = 'wrong-token-status-77aa';
+    const refused = await new HttpRemoteCache({ url: server.url, token: secret, team: TEAM }).status();
+    expect(refused.ok).toBe(false);
+    expect(refused.detail).toMatch(/^401/);
+    expect(refused.detail).not.toContain(secret);
+  });
+
   it('explains a missing team when the server needs one', async () => {
     const error = await new HttpRemoteCache({ url: server.url, token: TOKEN })
       .fetch(taskHash('b'))
@@ -285,6 +294,7 @@ describe('HttpRemoteCache against a misbehaving server', () => {
       code: 'E_REMOTE_CACHE_UNAVAILABLE',
       message: expect.stringMatching(/ECONNREFUSED/),
     });
+    expect(await remote.status()).toEqual({ ok: false, detail: 'ECONNREFUSED' });
   });
 
   it('refuses a hash that is not a task hash (it goes into the URL)', async () => {

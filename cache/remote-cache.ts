@@ -15,6 +15,8 @@ export interface RemoteCache {
   fetch(hash: string, signal?: AbortSignal): Promise<Uint8Array | undefined>;
   /** Uploads the artifact for `hash`; does nothing in read-only mode. */
   store(hash: string, artifact: Uint8Array, signal?: AbortSignal): Promise<void>;
+  /** Asks the server whether caching is on for this team and token: `enabled`, or why not (never throws). */
+  status(signal?: AbortSignal): Promise<{ ok: boolean; detail: string }>;
 }
 
 export interface HttpRemoteCacheOptions {
@@ -95,6 +97,29 @@ export class HttpRemoteCache implements RemoteCache {
       },
       artifact,
     );
+  }
+
+  async status(signal?: AbortSignal): Promise<{ ok: boolean; detail: string }> {
+    // A HEAD of a hash no task has: 404 (or 200) means the server answers and takes this token for this team. The
+    // status route is not used: servers answer it without checking the token.
+    const url = this.artifactUrl('0'.repeat(64));
+    const headers: Record<string, string> = { 'User-Agent': `qlf/${qlfVersion()}` };
+    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    const timeout = AbortSignal.timeout(Math.min(this.timeoutMs, 10_000));
+    try {
+      const response = await this.fetchImpl(url, {
+        method: 'HEAD',
+        headers,
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+      if (response.ok || response.status === 404) return { ok: true, detail: 'reachable, token accepted' };
+      return { ok: false, detail: this.redact(`${response.status} ${response.statusText}`) };
+    } catch (error) {
+      return {
+        ok: false,
+        detail: this.redact(timeout.aborted ? 'no answer within 10 s' : describeNetworkError(error)),
+      };
+    }
   }
 
   /** `<base>v8/artifacts/<hash>?teamId=|slug=`, as Turborepo's own client builds it. */

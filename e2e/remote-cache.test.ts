@@ -101,6 +101,19 @@ describe.skipIf(reason !== '')('qlf run sharing a remote cache', () => {
     expect(text.stdout).toMatch(/4 cached \(4 remote\)/);
     expect(text.stdout + text.stderr).not.toContain(TOKEN);
 
+    // `qlf cache stats` shows the remote and what its server says, not the token.
+    const stats = qlf(third, ['cache', 'stats', '--json'], remoteEnv);
+    expect(stats.code, stats.stderr).toBe(0);
+    expect(JSON.parse(stats.stdout).remote).toEqual({
+      url: server.url,
+      team: 'ci',
+      readOnly: false,
+      token: true,
+      reachable: true,
+      status: 'reachable, token accepted',
+    });
+    expect(stats.stdout).not.toContain(TOKEN);
+
     // --no-remote-cache: the local cache only.
     const alone = await machine('dev');
     const local = qlf(alone, ['run', '--stage', 'generate', '--json', '--no-remote-cache'], remoteEnv);

@@ -1,6 +1,7 @@
 // `qlf cache stats | clean | prune --max-size SIZE`: looks after the local task cache.
 import { LocalCache } from '../../cache/local-cache.js';
-import { loadConfig } from '../../core/config.js';
+import { remoteCacheFromConfig } from '../../cache/remote-config.js';
+import { loadConfig, REMOTE_CACHE_ENV, type ResolvedConfig } from '../../core/config.js';
 import { inputError } from '../../core/errors.js';
 import { commonOptions, defineCommand } from '../command.js';
 import { formatMs } from './run-progress.js';
@@ -35,6 +36,22 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
 }
 
+/** The remote cache as configured, and what its server says of this team and token (the token itself never shown). */
+async function remoteStatus(config: ResolvedConfig) {
+  const settings = config.cache.remote;
+  const remote = remoteCacheFromConfig(config);
+  if (!settings || !remote) return undefined;
+  const status = await remote.status();
+  return {
+    url: remote.description,
+    team: settings.team ?? null,
+    readOnly: settings.readOnly,
+    token: Boolean(process.env[REMOTE_CACHE_ENV.token]),
+    reachable: status.ok,
+    status: status.detail,
+  };
+}
+
 export default defineCommand({
   name: 'cache',
   summary: 'Show, clean or prune the task cache',
@@ -60,11 +77,17 @@ export default defineCommand({
     const cache = new LocalCache(config.cacheDir);
     if (action === 'stats') {
       const stats = await cache.stats();
-      if (values.json) out.json({ dir: config.cacheDir, ...stats });
+      const remote = await remoteStatus(config);
+      if (values.json) out.json({ dir: config.cacheDir, ...stats, remote: remote ?? null });
       else {
         out.print(
           `${config.cacheDir}\n  entries: ${stats.entries}\n  size:    ${formatBytes(stats.bytes)}\n  stored task time: ${formatMs(stats.storedDurationMs)}`,
         );
+        if (remote) {
+          const how = [remote.team ? `team ${remote.team}` : 'no team', remote.readOnly ? 'read-only' : 'read-write'];
+          how.push(remote.token ? 'token set' : 'no QLF_REMOTE_CACHE_TOKEN');
+          out.print(`remote: ${remote.url} (${how.join(', ')})\n  status: ${remote.status}`);
+        } else out.print('remote: none (set cache.remote.url or QLF_REMOTE_CACHE_URL to share with other machines)');
       }
       return 0;
     }
