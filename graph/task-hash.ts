@@ -2,7 +2,7 @@
 // provenance use. The first stage hashes its sources; every later stage hashes the OUTPUT of the stages it reads, not
 // their inputs, which gives early cutoff: a comment edit re-runs compile, yields the same IR, and the rest hits.
 import { hashParts } from '../core/hash.js';
-import { qlfVersion } from '../core/package-info.js';
+import { qlfCodeIdentity } from './code-identity.js';
 import type { HashParts } from './stage-task.js';
 import type { StageName } from './stages.js';
 
@@ -27,7 +27,7 @@ export function computeTaskHash(input: TaskHashInput): string {
     .map(([name, digest]) => `uses ${name}=${digest}`);
   return hashParts([
     TASK_HASH_SCHEME,
-    `qlf ${qlfVersion()}`,
+    `qlf ${qlfCodeIdentity()}`,
     `stage ${input.stage}`,
     ...upstream,
     ...uses,
