@@ -1,7 +1,7 @@
 // Runs one child process and measures it: wall time (hrtime) and peak RSS (GNU time's %M when present, else the
 // child's own `process.resourceUsage().maxRSS` reported by a small preload wrapper).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -40,16 +40,16 @@ export async function measure(
   if (gnu) argv = [GNU_TIME, '-f', '%M', '-o', rssFile, ...argv];
   else if (command === process.execPath)
     env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --require ${rssPreload(dir, rssFile)}`;
+  // Output goes to files, not pipes: a program that calls process.exit() with writes pending on a pipe loses the rest
+  // of its output (Nx does, past ~64 KiB of task logs), and the checks below count what it printed.
+  const outFile = join(dir, 'stdout');
+  const errFile = join(dir, 'stderr');
+  const outFd = openSync(outFile, 'w');
+  const errFd = openSync(errFile, 'w');
   const started = process.hrtime.bigint();
-  const child = spawn(argv[0] as string, argv.slice(1), { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
+  const child = spawn(argv[0] as string, argv.slice(1), { cwd: options.cwd, env, stdio: ['ignore', outFd, errFd] });
+  closeSync(outFd);
+  closeSync(errFd);
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30 * 60_000);
   const exitCode = await new Promise<number | null>((done) => child.on('close', (code) => done(code)));
   clearTimeout(timer);
@@ -61,6 +61,8 @@ export async function measure(
   } catch {
     peakRssMiB = undefined;
   }
+  const stdout = readFileSync(outFile, 'utf8');
+  const stderr = readFileSync(errFile, 'utf8');
   rmSync(dir, { recursive: true, force: true });
   return { wallMs, peakRssMiB, exitCode, stdout, stderr };
 }

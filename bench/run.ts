@@ -152,7 +152,7 @@ async function benchSize(size: number, stage: StageName, withNx: boolean): Promi
         size,
         scenario: `nx run-many -t ${stage} (warm no-op)`,
         measured: nxWarm,
-        check: `cache hits ${hits}/${size * stages.length}${nxWarm.exitCode === 0 ? '' : `, exit ${nxWarm.exitCode}`}`,
+        check: `cache hits ${hits}/${size * stages.length}${Number(hits) === size * stages.length ? '' : ' (NOT a warm no-op)'}${nxWarm.exitCode === 0 ? '' : `, exit ${nxWarm.exitCode}`}`,
       });
     }
   } finally {
