@@ -286,6 +286,15 @@ describe('HttpRemoteCache against a misbehaving server', () => {
     await expect(remote.fetch(taskHash('g'))).rejects.toMatchObject({ code: 'E_REMOTE_CACHE_TOO_LARGE' });
   });
 
+  it("names an upload over the server's limit (413) as too large, not as a broken server", async () => {
+    const { url } = await fake((_req, res) => res.writeHead(413).end('{"message":"Request body is too large"}'));
+    const remote = new HttpRemoteCache({ url, token: TOKEN, team: TEAM });
+    await expect(remote.store(taskHash('g2'), new Uint8Array(10))).rejects.toMatchObject({
+      code: 'E_REMOTE_CACHE_TOO_LARGE',
+      hint: expect.stringMatching(/BODY_LIMIT/),
+    });
+  });
+
   it('cannot reach a closed port', async () => {
     const { url, server } = await fake(() => undefined);
     await new Promise((resolve) => server.close(resolve));

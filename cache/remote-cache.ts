@@ -213,13 +213,17 @@ export class HttpRemoteCache implements RemoteCache {
           : 'QLF_REMOTE_CACHE_TOKEN is not set: set it to a token the cache server accepts.',
       });
     }
+    if (status === 413) {
+      // One artifact too large for the server: others may fit, so it gets the code of an artifact over our own cap.
+      return workError('E_REMOTE_CACHE_TOO_LARGE', message, {
+        hint: "The artifact is over the server's upload limit (turborepo-remote-cache: BODY_LIMIT).",
+      });
+    }
     return workError('E_REMOTE_CACHE_HTTP', message, {
       hint:
         status === 400 && !this.team
           ? 'Some servers (e.g. turborepo-remote-cache) need a team: set cache.remote.team or QLF_REMOTE_CACHE_TEAM.'
-          : status === 413
-            ? "The artifact is over the server's upload limit (turborepo-remote-cache: BODY_LIMIT)."
-            : undefined,
+          : undefined,
     });
   }
 

@@ -166,6 +166,19 @@ describe('runGraph with a remote cache', () => {
     expect(warnings.join('\n')).not.toContain(secret);
   });
 
+  it('a server refusing every request (no team) warns once, and the run does the work itself', async () => {
+    const [a] = await twoMachines();
+    const warnings: string[] = [];
+    const noTeam = new HttpRemoteCache({ url: server.url, token: TOKEN, retries: 0 });
+    const result = await run(a, {
+      remoteCache: noTeam,
+      onEvent: (e) => e.type === 'run:warning' && warnings.push(`${e.message} | ${e.hint}`),
+    });
+    expect(result.totals).toMatchObject({ success: 6, failed: 0 });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/: 400 .*going on without the remote cache for this run \| .*QLF_REMOTE_CACHE_TEAM/);
+  });
+
   it('--no-cache turns the remote off too', async () => {
     const [a, , team] = await twoMachines();
     await run(a, { cache: false, remoteCache: remoteFor(team) });

@@ -13,8 +13,11 @@ export interface RemoteWarning {
   hint?: string;
 }
 
-/** Failures after which the server is not asked again during this run. */
-const GIVE_UP = new Set(['E_REMOTE_CACHE_UNAVAILABLE', 'E_REMOTE_CACHE_AUTH']);
+/**
+ * Failures after which the server is not asked again during this run: it is down, refuses the token, or refuses the
+ * requests themselves (e.g. a missing team), which would be the same for every task. An artifact too large is not one.
+ */
+const GIVE_UP = new Set(['E_REMOTE_CACHE_UNAVAILABLE', 'E_REMOTE_CACHE_AUTH', 'E_REMOTE_CACHE_HTTP']);
 
 export class RemoteSharing {
   private fetching = true;
