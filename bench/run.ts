@@ -1,4 +1,4 @@
-// The qlf benchmark (a script, not a test): `node dist/bench/run.js [--sizes 10,100,500] [--stage generate] [--nx-max N]`.
+// The qlf benchmark (a script, not a test): `node dist/bench/run.js [--sizes 10,100,500] [--stage generate] [--nx-max N] [--repeat N]`.
 // For each size it builds a synthetic workspace and measures, in one go: a cold run, a warm no-op, one brief edited,
 // one workspace overlay edited, a whitespace-only edit (early cutoff), a published output deleted by hand, and the same
 // warm no-op through Nx.
@@ -56,7 +56,23 @@ function expectRan(tasks: JsonTask[], expected: string[]): string {
   return `${summary(tasks)}; ${ok ? 'as expected' : `EXPECTED ${want.length}: ${want.slice(0, 4).join(' ')}...`}`;
 }
 
-async function benchSize(size: number, stage: StageName, withNx: boolean): Promise<Row[]> {
+/** Runs `measure` `times` times; the run with the median wall time, and the spread for the table. */
+async function median(times: number, measure: () => Promise<Measured>): Promise<{ median: Measured; spread: string }> {
+  const runs: Measured[] = [];
+  for (let i = 0; i < times; i++) runs.push(await measure());
+  runs.sort((a, b) => a.wallMs - b.wallMs);
+  const ms = (m: Measured | undefined) => formatWall(m?.wallMs ?? 0);
+  return {
+    median: runs[Math.floor((runs.length - 1) / 2)] as Measured,
+    spread: times > 1 ? `median of ${times}, ${ms(runs[0])}–${ms(runs[runs.length - 1])}` : 'one run',
+  };
+}
+
+function formatWall(ms: number): string {
+  return ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+async function benchSize(size: number, stage: StageName, withNx: boolean, repeats: number): Promise<Row[]> {
   const briefs = syntheticBriefs(size);
   const ws: Workspace = await createWorkspace({ briefs });
   const rows: Row[] = [];
@@ -71,8 +87,14 @@ async function benchSize(size: number, stage: StageName, withNx: boolean): Promi
     const cold = await qlf();
     rows.push({ size, scenario: 'cold full run', measured: cold, check: summary(tasksOf(cold)) });
 
-    const warm = await qlf();
-    rows.push({ size, scenario: 'warm no-op', measured: warm, check: expectRan(tasksOf(warm), []) });
+    // No-ops repeat the same work, so they are measured several times and the median is reported.
+    const warm = await median(repeats, qlf);
+    rows.push({
+      size,
+      scenario: 'warm no-op',
+      measured: warm.median,
+      check: `${expectRan(tasksOf(warm.median), [])}; ${warm.spread}`,
+    });
 
     // An edited description: that brief's stages re-run (no synthetic brief uses #0).
     const edited = briefs[0];
@@ -142,7 +164,8 @@ async function benchSize(size: number, stage: StageName, withNx: boolean): Promi
         measured: nxCold,
         check: nxCold.exitCode === 0 ? 'ok' : `exit ${nxCold.exitCode}`,
       });
-      const nxWarm = await nx('run-many', '-t', stage, '--parallel=2');
+      const nxRepeated = await median(Math.min(repeats, 3), () => nx('run-many', '-t', stage, '--parallel=2'));
+      const nxWarm = nxRepeated.median;
       const text = `${nxWarm.stdout}\n${nxWarm.stderr}`;
       // Nx's own count when it prints one, else the cached-task markers.
       const counted = /from the cache instead of running the command for (\d+) out of/.exec(text)?.[1];
@@ -152,7 +175,7 @@ async function benchSize(size: number, stage: StageName, withNx: boolean): Promi
         size,
         scenario: `nx run-many -t ${stage} (warm no-op)`,
         measured: nxWarm,
-        check: `cache hits ${hits}/${size * stages.length}${Number(hits) === size * stages.length ? '' : ' (NOT a warm no-op)'}${nxWarm.exitCode === 0 ? '' : `, exit ${nxWarm.exitCode}`}`,
+        check: `cache hits ${hits}/${size * stages.length}${Number(hits) === size * stages.length ? '' : ' (NOT a warm no-op)'}${nxWarm.exitCode === 0 ? '' : `, exit ${nxWarm.exitCode}`}; ${nxRepeated.spread}`,
       });
     }
   } finally {
@@ -165,10 +188,7 @@ function table(rows: Row[], stage: StageName): string {
   const header = `qlf benchmark: stages compile..${stage} (\`--stage ${stage}\`), node ${process.version}`;
   const lines = [header, '', '| briefs | scenario | wall | peak RSS | check |', '|---:|---|---:|---:|---|'];
   for (const row of rows) {
-    const wall =
-      row.measured.wallMs < 1000
-        ? `${row.measured.wallMs.toFixed(0)} ms`
-        : `${(row.measured.wallMs / 1000).toFixed(2)} s`;
+    const wall = formatWall(row.measured.wallMs);
     const rss = row.measured.peakRssMiB === undefined ? 'n/a' : `${row.measured.peakRssMiB.toFixed(0)} MiB`;
     lines.push(`| ${row.size} | ${row.scenario} | ${wall} | ${rss} | ${row.check} |`);
   }
@@ -200,18 +220,29 @@ async function main(): Promise<number> {
       stage: { type: 'string', default: 'generate' },
       // Nx's cold run forks a process per task (about a second each here): compare with Nx up to this many briefs.
       'nx-max': { type: 'string', default: '500' },
+      // Warm no-ops are measured this many times (Nx's up to 3) and the median reported.
+      repeat: { type: 'string', default: '5' },
     },
   });
   const sizes = values.sizes.split(',').map(Number);
   const nxMax = Number(values['nx-max']);
-  if (sizes.some((n) => !Number.isInteger(n) || n < 2) || !isStageName(values.stage) || !Number.isInteger(nxMax)) {
-    process.stderr.write('usage: node dist/bench/run.js [--sizes 10,100,500] [--stage generate] [--nx-max 500]\n');
+  const repeats = Number(values.repeat);
+  if (
+    sizes.some((n) => !Number.isInteger(n) || n < 2) ||
+    !isStageName(values.stage) ||
+    !Number.isInteger(nxMax) ||
+    !Number.isInteger(repeats) ||
+    repeats < 1
+  ) {
+    process.stderr.write(
+      'usage: node dist/bench/run.js [--sizes 10,100,500] [--stage generate] [--nx-max 500] [--repeat 5]\n',
+    );
     return 2;
   }
   const rows: Row[] = [];
   for (const size of sizes) {
     process.stderr.write(`bench: ${size} briefs...\n`);
-    rows.push(...(await benchSize(size, values.stage, size <= nxMax)));
+    rows.push(...(await benchSize(size, values.stage, size <= nxMax, repeats)));
   }
   process.stdout.write(`${table(rows, values.stage)}\n\n${verdicts(rows).join('\n')}\n`);
   return 0;
