@@ -13,19 +13,25 @@ export const buildTask = defineStageTask({
   cacheable: true,
   reads: ['compile', 'generate'],
   outputs: ['build'],
-  async inputs({ config }) {
-    // Imported here, not at the top: the engine client is heavy and a warm run never needs it.
-    const { connectEngine, engineAddress } = await import('../../executors/build/lib/engine.js');
+  async inputs({ config, once = (_key, compute) => compute() }) {
     // Whether an engine answers changes the result (image or "skipped"), so it is part of the hash: a run after the
-    // engine comes up builds instead of serving the cached skip.
-    const engine = await connectEngine({ dockerHost: config.build.dockerHost, pingTimeoutMs: 1000 });
+    // engine comes up builds instead of serving the cached skip. Asked once per run, so every build task of the run
+    // hashes the same answer, with the build's own time limit (a busy engine answering late is still an engine).
+    const engineKey = await once('build:engine', async () => {
+      // Imported here, not at the top: the engine client is heavy and a warm run never needs it.
+      const { connectEngine, engineAddress } = await import('../../executors/build/lib/engine.js');
+      const engine = await connectEngine({ dockerHost: config.build.dockerHost, pingTimeoutMs: 3000 });
+      return engine
+        ? `engine:${engineAddress({ dockerHost: config.build.dockerHost })}:${engine.description}`
+        : 'engine:none';
+    });
     return [
       canonicalJson({
         baseImages: config.build.baseImages,
         isolation: config.build.isolation,
         strict: config.verify.strict,
       }),
-      engine ? `engine:${engineAddress({ dockerHost: config.build.dockerHost })}:${engine.description}` : 'engine:none',
+      engineKey,
     ];
   },
   async run({ config, inputDir, outDir, log }) {

@@ -15,20 +15,21 @@ export const packageTask = defineStageTask({
   cacheable: true,
   reads: ['compile', 'generate', 'verify', 'build'],
   outputs: ['package'],
-  async inputs({ config, brief }) {
-    // Imported here, not at the top: SBOM and signing libraries are heavy and a warm run never needs them.
-    const { packageContextFromConfig } = await import('../../executors/package/lib/load-package-input.js');
-    const { findOnPath } = await import('../../executors/package/lib/external-tools.js');
-    const { loadSigner } = await import('../../executors/package/lib/signing-keys.js');
-    const ctx = packageContextFromConfig(config, qlfVersion());
+  async inputs({ config, brief, once = (_key, compute) => compute() }) {
     // The capsule pins the brief file's own digest (a comment edit changes the signed provenance), the key that signs
     // it (by its public fingerprint: no secret enters a hash), the archive time and which outside tools took part.
-    const keyId = ctx.signingKey ? (await loadSigner(ctx.signingKey.path)).keyId : 'unsigned';
-    const tools = ['syft', 'trivy', 'grype'].map((tool) => `${tool}:${findOnPath(tool) ? 'on PATH' : 'absent'}`);
-    return [
-      `brief ${sha256(await readFile(brief.file))}`,
-      canonicalJson({ docs: ctx.docs, keyId, sourceDateEpoch: sourceDateEpoch(), strict: ctx.strict, tools }),
-    ];
+    // All but the brief are the same for every package task of a run: worked out once.
+    const settings = await once('package:settings', async () => {
+      // Imported here, not at the top: SBOM and signing libraries are heavy and a warm run never needs them.
+      const { packageContextFromConfig } = await import('../../executors/package/lib/load-package-input.js');
+      const { findOnPath } = await import('../../executors/package/lib/external-tools.js');
+      const { loadSigner } = await import('../../executors/package/lib/signing-keys.js');
+      const ctx = packageContextFromConfig(config, qlfVersion());
+      const keyId = ctx.signingKey ? (await loadSigner(ctx.signingKey.path)).keyId : 'unsigned';
+      const tools = ['syft', 'trivy', 'grype'].map((tool) => `${tool}:${findOnPath(tool) ? 'on PATH' : 'absent'}`);
+      return canonicalJson({ docs: ctx.docs, keyId, sourceDateEpoch: sourceDateEpoch(), strict: ctx.strict, tools });
+    });
+    return [`brief ${sha256(await readFile(brief.file))}`, settings];
   },
   async run({ config, brief, inputDir, outDir, log }) {
     const { loadPackageInput, packageContextFromConfig } = await import(
