@@ -1,11 +1,12 @@
 // The qlf Nx plugin driven by the real `nx` CLI in a temporary workspace, as a user would run it.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkspace, type Workspace } from '../bench/workspace.js';
 import { packagePath } from '../core/package-info.js';
+import { runQlf } from './run-qlf.js';
 
 const run = promisify(execFile);
 const built = existsSync(packagePath('dist', 'plugin.js'));
@@ -44,13 +45,8 @@ describe.skipIf(!built)(title, () => {
   };
 
   const qlf = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
-    const result = spawnSync(process.execPath, [packagePath('bin', 'qlf.js'), ...args], {
-      cwd: ws.root,
-      encoding: 'utf8',
-      env: { ...process.env, CI: '1', NO_COLOR: '1', ...env },
-      timeout: 120_000,
-    });
-    return { code: result.status, output: `${result.stdout}\n${result.stderr}` };
+    const result = runQlf(ws.root, args, { env });
+    return { code: result.code, output: `${result.stdout}\n${result.stderr}` };
   };
 
   beforeAll(async () => {

@@ -1,17 +1,20 @@
 // End to end: two "CI machines" (two temp copies of the same example briefs, each with its own local cache) share
 // task outputs through the real `turborepo-remote-cache` server on loopback, configured the way CI would be: only
 // through QLF_REMOTE_CACHE_* variables. The second machine runs nothing and publishes the same bytes.
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { type AddressInfo, createServer } from 'node:net';
+import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTurboCacheServer, type TurboCacheServer } from '../cache/fixtures/turbo-cache-server.js';
+import { hashTree } from '../cache/file-tree.js';
+import {
+  closedLoopbackUrl,
+  startTurboCacheServer,
+  type TurboCacheServer,
+} from '../cache/fixtures/turbo-cache-server.js';
 import { packagePath } from '../core/package-info.js';
+import { runQlf, type TaskReport } from './run-qlf.js';
 
-const bin = packagePath('bin', 'qlf.js');
 const built = existsSync(packagePath('dist', 'cli', 'commands', 'run.js'));
 const PAIR = ['payments', 'orders'];
 const examples = PAIR.map((name) => packagePath('examples', name, 'brief.qlf.yaml'));
@@ -19,29 +22,7 @@ const reason = !built ? 'dist/ is missing: run `npm run build`' : '';
 if (reason) console.warn(`skipped: ${reason}`);
 
 const TOKEN = 'qlf-e2e-remote-token-c41b7e';
-type TaskReport = { id: string; status: string; cache: string | null; hash: string };
-
-function qlf(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(process.execPath, [bin, ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, CI: '1', NO_COLOR: '1', ...env },
-    timeout: 120_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-async function tree(dir: string): Promise<Map<string, Buffer>> {
-  const out = new Map<string, Buffer>();
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile())
-      out.set(
-        join(entry.parentPath, entry.name).slice(dir.length + 1),
-        await readFile(join(entry.parentPath, entry.name)),
-      );
-  }
-  return out;
-}
+const qlf = (cwd: string, args: string[], env: NodeJS.ProcessEnv = {}) => runQlf(cwd, args, { env });
 
 describe.skipIf(reason !== '')('qlf run sharing a remote cache', () => {
   let server: TurboCacheServer;
@@ -89,9 +70,8 @@ describe.skipIf(reason !== '')('qlf run sharing a remote cache', () => {
       ranTasks.map((t) => [t.id, t.hash, 'cached', 'remote']),
     );
     expect(report.totals).toMatchObject({ tasks: 4, cached: 4, remoteCached: 4 });
-    const [a, b] = [await tree(join(first, 'dist', 'qlf')), await tree(join(second, 'dist', 'qlf'))];
-    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
-    for (const [path, bytes] of a) expect(Buffer.compare(b.get(path) as Buffer, bytes), path).toBe(0);
+    // Same paths, sizes and sha256 for every published file: byte-identical output.
+    expect(await hashTree(join(second, 'dist', 'qlf'))).toEqual(await hashTree(join(first, 'dist', 'qlf')));
 
     // The summary says where the hits came from; the token is printed nowhere.
     const third = await machine('ci-3');
@@ -123,13 +103,7 @@ describe.skipIf(reason !== '')('qlf run sharing a remote cache', () => {
 
   it('with the server down the run warns once on stderr and does the work itself', { timeout: 120_000 }, async () => {
     const root = await machine('offline');
-    // a port that was just free and is closed again: connections are refused
-    const closed = await new Promise<string>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = probe.address() as AddressInfo;
-        probe.close(() => resolve(`http://127.0.0.1:${port}`));
-      });
-    });
+    const closed = await closedLoopbackUrl();
     const down = qlf(root, ['run', '--stage', 'compile', '--json'], { ...remoteEnv, QLF_REMOTE_CACHE_URL: closed });
     expect(down.code, down.stderr).toBe(0);
     expect((JSON.parse(down.stdout).tasks as TaskReport[]).map((t) => t.status)).toEqual(['success', 'success']);

@@ -1,7 +1,6 @@
 // End to end: the built `qlf run` on a temp copy of two bundled example briefs (one uses the other), through every
 // stage: compile, generate, verify, build (a real image through Podman's API when podman is installed), package (a
 // signed capsule). Run twice (all cached), then again without the cache: the capsules stay byte-identical.
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,8 +8,8 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packagePath } from '../core/package-info.js';
 import { type PodmanService, podman, startPodmanService } from '../executors/build/fixtures/podman-service.js';
+import { runQlf, type TaskReport } from './run-qlf.js';
 
-const bin = packagePath('bin', 'qlf.js');
 const built = existsSync(packagePath('dist', 'cli', 'commands', 'run.js'));
 const PAIR = ['payments', 'orders'];
 const examples = PAIR.map((name) => packagePath('examples', name, 'brief.qlf.yaml')).filter((file) => existsSync(file));
@@ -25,17 +24,7 @@ if (reason) console.warn(`skipped: ${reason}`);
 const strict = process.env.QLF_STRICT === '1';
 if (!podman && !reason) console.warn('skipped: the real image build (podman not installed); the build reports a skip');
 
-type TaskReport = { id: string; status: string; cache: string | null; hash: string };
-
-function qlf(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(process.execPath, [bin, ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, CI: '1', NO_COLOR: '1', ...env },
-    timeout: 200_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const qlf = (cwd: string, args: string[]) => runQlf(cwd, args, { timeoutMs: 200_000 });
 
 describe.skipIf(reason !== '')('qlf run on the examples', () => {
   let engine: PodmanService | undefined;

@@ -1,11 +1,15 @@
 // Runs sharing a remote cache: the real `turborepo-remote-cache` server on loopback, two workspaces standing for two
 // machines (same briefs, separate local caches). What one machine ran, the other takes from the remote, checked.
 import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTurboCacheServer, type TurboCacheServer } from '../cache/fixtures/turbo-cache-server.js';
+import { hashTree } from '../cache/file-tree.js';
+import {
+  closedLoopbackUrl,
+  startTurboCacheServer,
+  type TurboCacheServer,
+} from '../cache/fixtures/turbo-cache-server.js';
 import { HttpRemoteCache } from '../cache/remote-cache.js';
 import type { RunEvent } from './events.js';
 import {
@@ -56,16 +60,6 @@ async function artifactsOf(team: string): Promise<string[]> {
   return (await readdir(join(server.storage, team)).catch(() => [] as string[])).sort();
 }
 
-async function tree(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const path = join(entry.parentPath, entry.name);
-    out[path.slice(dir.length + 1)] = await readFile(path, 'utf8');
-  }
-  return out;
-}
-
 describe('runGraph with a remote cache', () => {
   it('uploads what one machine ran; the other takes every task from the remote, identical, then from its own cache', async () => {
     const [a, b, team] = await twoMachines();
@@ -87,7 +81,7 @@ describe('runGraph with a remote cache', () => {
     expect(second.tasks.map((t) => t.hash)).toEqual(first.tasks.map((t) => t.hash));
     expect(second.tasks.map((t) => t.terminalOutput)).toEqual(first.tasks.map((t) => t.terminalOutput));
     expect(await b.runs(), 'nothing ran on the second machine').toEqual([]);
-    expect(await tree(join(b.root, 'dist', 'qlf'))).toEqual(await tree(join(a.root, 'dist', 'qlf')));
+    expect(await hashTree(join(b.root, 'dist', 'qlf'))).toEqual(await hashTree(join(a.root, 'dist', 'qlf')));
 
     const third = await run(b, { remoteCache: remoteFor(team) });
     expect(third.tasks.every((t) => t.status === 'cached' && t.cache === 'local')).toBe(true);
@@ -132,13 +126,7 @@ describe('runGraph with a remote cache', () => {
 
   it('a server that is down costs one warning, not the run and not one warning per task', async () => {
     const [a, , team] = await twoMachines();
-    // a port that was just free and is closed again: connections are refused
-    const closed = await new Promise<string>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = probe.address() as { port: number };
-        probe.close(() => resolve(`http://127.0.0.1:${port}`));
-      });
-    });
+    const closed = await closedLoopbackUrl();
     const warnings: { message: string; hint?: string }[] = [];
     const result = await run(a, {
       remoteCache: remoteFor(team, { url: closed }),
