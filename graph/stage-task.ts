@@ -53,7 +53,7 @@ export interface StageTask {
   /** Paths under `<outDir>/<name>/` this stage owns: a file (`ir.json`) or a folder (`service`). */
   outputs: string[];
   /** Stage-specific hash parts: source bytes for the first stage, settings for later ones. */
-  inputs(ctx: Omit<StageTaskContext, 'outDir' | 'log'> & { once?: RunOnce }): Promise<HashParts>;
+  inputs(ctx: Omit<StageTaskContext, 'outDir' | 'log'> & { once: RunOnce }): Promise<HashParts>;
   /** Does the work, writing outputs into `ctx.outDir`. Throws on failure. */
   run(ctx: StageTaskContext): Promise<void>;
   /**

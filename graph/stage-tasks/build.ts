@@ -13,7 +13,7 @@ export const buildTask = defineStageTask({
   cacheable: true,
   reads: ['compile', 'generate'],
   outputs: ['build'],
-  async inputs({ config, once = (_key, compute) => compute() }) {
+  async inputs({ config, once }) {
     // Whether an engine answers changes the result (image or "skipped"), so it is part of the hash: a run after the
     // engine comes up builds instead of serving the cached skip. Asked once per run, so every build task of the run
     // hashes the same answer, with the build's own time limit (a busy engine answering late is still an engine).

@@ -49,9 +49,7 @@ export const compileTask = defineStageTask({
   async inputs(ctx) {
     return [
       await readFile(ctx.brief.file),
-      ...(await (ctx.once ?? ((_key, compute) => compute()))('compile:overlay-digests', () =>
-        overlayDigests(ctx.config.overlays.dirs),
-      )),
+      ...(await ctx.once('compile:overlay-digests', () => overlayDigests(ctx.config.overlays.dirs))),
       // Only the settings compile reads: editing `run`, `cache.remote` or a later stage's settings re-runs no compile,
       // and machines whose configs differ elsewhere still share compile results through the remote cache.
       `config ${canonicalJson({

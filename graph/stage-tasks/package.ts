@@ -15,7 +15,7 @@ export const packageTask = defineStageTask({
   cacheable: true,
   reads: ['compile', 'generate', 'verify', 'build'],
   outputs: ['package'],
-  async inputs({ config, brief, once = (_key, compute) => compute() }) {
+  async inputs({ config, brief, once }) {
     // The capsule pins the brief file's own digest (a comment edit changes the signed provenance), the key that signs
     // it (by its public fingerprint: no secret enters a hash), the archive time and which outside tools took part.
     // All but the brief are the same for every package task of a run: worked out once.
