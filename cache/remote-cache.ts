@@ -103,8 +103,7 @@ export class HttpRemoteCache implements RemoteCache {
     // A HEAD of a hash no task has: 404 (or 200) means the server answers and takes this token for this team. The
     // status route is not used: servers answer it without checking the token.
     const url = this.artifactUrl('0'.repeat(64));
-    const headers: Record<string, string> = { 'User-Agent': `qlf/${qlfVersion()}` };
-    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    const headers = this.headers();
     const timeout = AbortSignal.timeout(Math.min(this.timeoutMs, 10_000));
     try {
       const response = await this.fetchImpl(url, {
@@ -120,6 +119,13 @@ export class HttpRemoteCache implements RemoteCache {
         detail: this.redact(timeout.aborted ? 'no answer within 10 s' : describeNetworkError(error)),
       };
     }
+  }
+
+  /** Every request's headers: who asks, and the bearer token when there is one. */
+  private headers(): Record<string, string> {
+    const headers: Record<string, string> = { 'User-Agent': `qlf/${qlfVersion()}` };
+    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    return headers;
   }
 
   /** `<base>v8/artifacts/<hash>?teamId=|slug=`, as Turborepo's own client builds it. */
@@ -139,8 +145,7 @@ export class HttpRemoteCache implements RemoteCache {
     if (!HASH.test(hash)) throw workError('E_REMOTE_CACHE_HASH', `not a task hash: ${JSON.stringify(hash)}`);
     const url = this.artifactUrl(hash);
     const what = `${method} ${this.description}/v8/artifacts/${hash.slice(0, 12)}…`;
-    const headers: Record<string, string> = { 'User-Agent': `qlf/${qlfVersion()}` };
-    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    const headers = this.headers();
     if (body) headers['Content-Type'] = 'application/octet-stream';
     for (let attempt = 0; ; attempt++) {
       signal?.throwIfAborted();

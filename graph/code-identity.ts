@@ -3,7 +3,7 @@
 // the templates: after a rebuild that changed a generator, no output of the old generator is served from the cache.
 // The digest is remembered with the files' stat stamps, so a run with unchanged code stats them and reads none.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { stampOf } from '../cache/file-stamp.js';
 import { sha256 } from '../core/hash.js';
 import { packageRoot, qlfVersion } from '../core/package-info.js';
@@ -25,10 +25,7 @@ function codeFiles(root: string): string[] {
     if (!existsSync(join(root, dir))) continue; // e.g. no dist/ yet: running from the sources
     const entries = readdirSync(join(root, dir), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
     for (const entry of entries) {
-      const rel = `${dir}/${join(entry.parentPath, entry.name)
-        .slice(join(root, dir).length + 1)
-        .split('\\')
-        .join('/')}`;
+      const rel = relative(root, join(entry.parentPath, entry.name)).split(sep).join('/');
       if (keep(rel)) files.push(rel);
     }
   }
