@@ -46,6 +46,8 @@ export function createStageExecutor<S extends StageName>(stage: S, override?: Co
       if (result.terminalOutput) out.print(result.terminalOutput);
       return { success: true };
     } catch (error) {
+      const printed = (error as { terminalOutput?: unknown })?.terminalOutput;
+      if (typeof printed === 'string' && printed !== '') out.print(printed);
       out.info(isQlfError(error) ? formatError(error, out) : `error E_INTERNAL: ${(error as Error)?.stack ?? error}`);
       return { success: false };
     }

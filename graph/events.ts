@@ -1,5 +1,6 @@
 // The typed events a graph run emits; the CLI turns them into progress lines, `qlf watch` and Nx into their own views.
 import type { QlfIssue } from '../core/errors.js';
+import type { TaskSkip } from './stage-task.js';
 import type { StageName } from './stages.js';
 import type { TaskNode } from './task-graph.js';
 
@@ -30,6 +31,8 @@ export interface TaskResult {
   hint?: string;
   /** Located problems behind a failure (e.g. every schema issue of a brief). */
   issues?: QlfIssue[];
+  /** Checks or steps the task did not do, and why (a pytest that could not run, an image with no engine). */
+  skips?: TaskSkip[];
   attempts: number;
 }
 
@@ -44,6 +47,8 @@ export interface RunTotals {
   savedMs: number;
   /** Cache hits served from the remote cache. */
   remoteCached: number;
+  /** Checks or steps skipped inside tasks that finished (see `TaskResult.skips`). */
+  skippedChecks: number;
 }
 
 export type RunEvent =
@@ -70,5 +75,6 @@ export function totalsOf(results: readonly TaskResult[], durationMs: number): Ru
     durationMs,
     savedMs: results.reduce((sum, r) => sum + (r.status === 'cached' ? r.savedMs : 0), 0),
     remoteCached: results.filter((r) => r.status === 'cached' && r.cache === 'remote').length,
+    skippedChecks: results.reduce((sum, r) => sum + (r.skips?.length ?? 0), 0),
   };
 }

@@ -14,7 +14,7 @@ import type { PublishedState } from './published-state.js';
 import type { RemoteSharing } from './remote-sharing.js';
 import type { RunGraphOptions } from './run-graph.js';
 import type { Semaphore } from './semaphore.js';
-import type { BriefRef, RunOnce, StageTask } from './stage-task.js';
+import type { BriefRef, RunOnce, StageTask, TaskSkip } from './stage-task.js';
 import { STAGES, type StageName } from './stages.js';
 import { type TaskGraph, type TaskNode, taskId } from './task-graph.js';
 import { computeTaskHash } from './task-hash.js';
@@ -70,6 +70,23 @@ async function materializeInputs(node: TaskNode, brief: BriefRef, env: TaskEnv):
       const hash = env.fromCacheLater.get(id);
       if (hash === undefined) return undefined;
       let restoring = env.materialized.get(id);
+      const snapshotting = env.byStage.get(stage);
+      if (!restoring && snapshotting?.snapshot) {
+        // Downstream reads a snapshot of the working copy, whose digest the warm path vouched for: take it now.
+        restoring = snapshotOf(
+          snapshotting,
+          env.graph.briefs.get(owner) as BriefRef,
+          env,
+          true,
+          briefDirOf(env, owner),
+        ).then((digest) => {
+          if (digest === env.outputHashes.get(id)) return;
+          throw workError('E_SOURCE_CHANGED', `the working copy of ${owner} changed during the run`, {
+            hint: 'Run again: files were saved while qlf was reading them.',
+          });
+        });
+        env.materialized.set(id, restoring);
+      }
       if (!restoring) {
         restoring = cache.restore(hash, briefDirOf(env, owner)).then((manifest) => {
           if (manifest) return;
@@ -86,6 +103,28 @@ async function materializeInputs(node: TaskNode, brief: BriefRef, env: TaskEnv):
       return restoring;
     }),
   );
+}
+
+/** Takes the snapshot of a snapshotting stage (generate) into `briefDir/service`; returns its digest. */
+function snapshotOf(task: StageTask, brief: BriefRef, env: TaskEnv, published: boolean, outputsDir: string) {
+  return (task.snapshot as NonNullable<StageTask['snapshot']>)({
+    config: env.config,
+    brief,
+    targetDir: briefOutDir(env.config, brief.name),
+    snapshotDir: briefDirOf(env, brief.name),
+    outputsDir,
+    published,
+  });
+}
+
+/** The skips a task logged (`skipped: <check> (<reason>)` lines), e.g. replayed from a cache hit's output. */
+export function skipsFromOutput(terminalOutput: string): TaskSkip[] {
+  const skips: TaskSkip[] = [];
+  for (const line of terminalOutput.split('\n')) {
+    const match = /^skipped: (\S+) \((.*)\)$/.exec(line);
+    if (match) skips.push({ check: match[1] as string, reason: match[2] as string, keyed: true });
+  }
+  return skips;
 }
 
 /** Moves what is in `from` into `to`: a rename per top-level entry, copying over only where `to` already has one. */
@@ -111,7 +150,7 @@ export async function processTask(
   const usesDirs = Object.fromEntries(
     brief.uses.filter((name) => env.graph.briefs.has(name)).map((name) => [name, briefDirOf(env, name)]),
   );
-  const base = { config: env.config, brief, inputDir: briefDir, usesDirs };
+  const base = { config: env.config, brief, inputDir: briefDir, usesDirs, serviceDir: join(briefDir, 'service') };
   const result: TaskResult = {
     id: node.id,
     brief: node.brief,
@@ -167,7 +206,11 @@ export async function processTask(
 
     // The warm path: this hash's outputs are what is published, nothing under the published paths changed since, and
     // the cache entry is as it was when last checked. Restoring and publishing again would write the same bytes.
-    const known = cache && paths ? env.published.match(brief.name, node.stage, hash, paths) : undefined;
+    let known = cache && paths ? env.published.match(brief.name, node.stage, hash, paths) : undefined;
+    if (known && task.validateHit) {
+      const outputsDir = publishTo.targetDir;
+      if (!(await task.validateHit({ config: env.config, brief, outputsDir, once: env.once }))) known = undefined;
+    }
     if (cache && known) {
       start(false);
       cache.touch(hash);
@@ -178,6 +221,7 @@ export async function processTask(
         cache: 'local',
         savedMs: known.durationMs,
         terminalOutput: known.terminalOutput,
+        skips: skipsFromOutput(known.terminalOutput),
         outputHash: known.outputHash,
         durationMs: Date.now() - started,
       };
@@ -193,12 +237,19 @@ export async function processTask(
       entry = await env.remote.restore(hash, outDir);
       if (entry) source = 'remote';
     }
+    if (entry && task.validateHit) {
+      if (!(await task.validateHit({ config: env.config, brief, outputsDir: outDir, once: env.once }))) {
+        entry = undefined;
+        source = null;
+      }
+    }
     if (entry) {
       start(false);
       result.status = 'cached';
       result.cache = source;
       result.savedMs = entry.manifest.durationMs;
       result.terminalOutput = entry.manifest.terminalOutput;
+      result.skips = skipsFromOutput(entry.manifest.terminalOutput);
     } else {
       await materializeInputs(node, brief, env);
       const maxAttempts = 1 + (task.retryable ? (env.options.retries ?? 2) : 0);
@@ -225,6 +276,7 @@ export async function processTask(
           response = {
             ok: false,
             terminalOutput: '',
+            skips: [],
             error: {
               message: `worker crashed: ${(error as Error)?.message ?? String(error)}`,
               code: 'E_WORKER_CRASH',
@@ -238,6 +290,7 @@ export async function processTask(
       }
       const final = response as WorkerResponse;
       result.terminalOutput = final.terminalOutput;
+      result.skips = final.skips;
       if (!final.ok) {
         if (task.publishOnFailure && publish) {
           // e.g. verify's report: the user needs to read why it failed; it is never cached.
@@ -245,7 +298,10 @@ export async function processTask(
         }
         return fail(Object.assign(new Error(final.error.message), { ...final.error }));
       }
-      if (cache) {
+      // A result that skipped something another run could do (no engine answered, a tool was missing) is not kept:
+      // the cache would serve it to runs and machines that can do better.
+      const unkeyed = final.skips.filter((skip) => !skip.keyed);
+      if (cache && unkeyed.length === 0) {
         entry = await cache.putVerified(outDir, {
           taskId: node.id,
           hash,
@@ -259,7 +315,11 @@ export async function processTask(
     }
     result.outputHash = digestFiles(entry?.manifest.files ?? (await hashTree(outDir)));
     if (publish) {
-      await publishOutputs(task, { ...publishTo, sourceDir: outDir });
+      const said = await publishOutputs(task, { ...publishTo, sourceDir: outDir });
+      if (said.length > 0) result.terminalOutput = [result.terminalOutput, ...said].filter((l) => l !== '').join('\n');
+    }
+    if (task.snapshot) result.outputHash = await snapshotOf(task, brief, env, publish, outDir);
+    if (publish) {
       if (entry && paths) {
         // Best effort: without a record the next run takes this path again, which is slower but as correct.
         await env.published

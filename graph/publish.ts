@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { replaceDirAtomic, writeFileAtomic } from '../core/atomic-fs.js';
 import type { ResolvedConfig } from '../core/config.js';
 import { resolveInside } from '../core/safe-path.js';
-import type { BriefRef, StageTask } from './stage-task.js';
+import { localBaseDir, serviceDirOf } from '../core/working-copy.js';
+import type { BriefRef, PublishInput, StageTask } from './stage-task.js';
 import type { StageName } from './stages.js';
 
 /** Where a brief's outputs are published. */
@@ -18,7 +19,11 @@ export function briefOutDir(config: ResolvedConfig, brief: string): string {
  * own `publish` that is not listed here is always published again.
  */
 const PUBLISH_STATE: Partial<Record<StageName, (config: ResolvedConfig, brief: BriefRef) => string[]>> = {
-  generate: (config, brief) => [resolveInside(join(config.root, '.qlf', 'base'), brief.name)],
+  generate: (config, brief) => [
+    localBaseDir(config, brief.name),
+    serviceDirOf(config, brief.file),
+    resolveInside(briefOutDir(config, brief.name), 'source.json'),
+  ],
 };
 
 /**
@@ -36,15 +41,15 @@ export function publishedPaths(
   return state ? [...outputs, ...state(input.config, input.brief)] : undefined;
 }
 
+/** Publishes `task`'s outputs (its own `publish`, else the default); returns the lines publishing had to say. */
+export async function publishOutputs(task: StageTask, input: PublishInput): Promise<string[]> {
+  if (task.publish) return (await task.publish(input)) ?? [];
+  await publishDeclaredOutputs(task, input);
+  return [];
+}
+
 /** Default publishing: each declared output that exists in `sourceDir` replaces its published counterpart. */
-export async function publishOutputs(
-  task: StageTask,
-  input: { config: ResolvedConfig; brief: BriefRef; sourceDir: string; targetDir: string },
-): Promise<void> {
-  if (task.publish) {
-    await task.publish(input);
-    return;
-  }
+export async function publishDeclaredOutputs(task: StageTask, input: PublishInput): Promise<void> {
   for (const output of task.outputs) {
     const source = join(input.sourceDir, output);
     const info = await stat(source).catch(() => undefined);

@@ -23,10 +23,29 @@ export interface StageTaskContext {
   inputDir: string;
   /** Same layout for each brief named in `uses`, by name. */
   usesDirs: Record<string, string>;
+  /**
+   * The service files this stage reads: a snapshot of the brief's working copy taken after generate merged into it
+   * (`<inputDir>/service` in a graph run). Only stages that read `generate` have one.
+   */
+  serviceDir: string;
   /** Fresh empty folder; the task writes its outputs here, laid out like `<outDir>/<name>/` (e.g. `verify/report.json`). */
   outDir: string;
   /** Collects terminal output shown with the task and stored in the cache manifest. */
   log(line: string): void;
+  /**
+   * Reports a check or step that did not run, and why; the run output and `--json` show it. Unless `keyed` (what
+   * decided it is part of the task hash, e.g. which tools are on PATH), a result with a skip is never cached: another
+   * run, or another machine, may be able to do it.
+   */
+  skip(check: string, reason: string, options?: { keyed?: boolean }): void;
+}
+
+/** A check or step a task did not do. */
+export interface TaskSkip {
+  check: string;
+  reason: string;
+  /** The task hash covers what decided the skip, so the result may be cached. */
+  keyed?: boolean;
 }
 
 /**
@@ -53,19 +72,46 @@ export interface StageTask {
   /** Paths under `<outDir>/<name>/` this stage owns: a file (`ir.json`) or a folder (`service`). */
   outputs: string[];
   /** Stage-specific hash parts: source bytes for the first stage, settings for later ones. */
-  inputs(ctx: Omit<StageTaskContext, 'outDir' | 'log'> & { once: RunOnce }): Promise<HashParts>;
+  inputs(ctx: Omit<StageTaskContext, 'outDir' | 'log' | 'skip'> & { once: RunOnce }): Promise<HashParts>;
   /** Does the work, writing outputs into `ctx.outDir`. Throws on failure. */
   run(ctx: StageTaskContext): Promise<void>;
   /**
    * Publishes the outputs (`sourceDir`, laid out like `<outDir>/<name>/`) into `targetDir` (`<outDir>/<name>`).
-   * Default: each output file written atomically, each output folder swapped in whole (`replaceDirAtomic`).
+   * Default: each output file written atomically, each output folder swapped in whole (`replaceDirAtomic`). May return
+   * lines to show with the task (what publishing did); a throw fails the task.
    */
-  publish?(input: {
+  publish?(input: PublishInput): Promise<string[] | undefined>;
+  /**
+   * For a stage whose publishing writes the user's source (generate): copies what downstream stages read into
+   * `<snapshotDir>/service` and returns its digest, which downstream task hashes use instead of this task's output
+   * hash. `published` says whether the outputs were published (else read them from `outputsDir`).
+   */
+  snapshot?(input: {
     config: StageTaskContext['config'];
     brief: BriefRef;
-    sourceDir: string;
     targetDir: string;
-  }): Promise<void>;
+    snapshotDir: string;
+    outputsDir: string;
+    published: boolean;
+  }): Promise<string>;
+  /**
+   * Whether a cache hit's outputs (laid out like `<outDir>/<name>/` in `outputsDir`) still describe the world, e.g.
+   * the built image is still in the engine. False makes the hit a miss and the task runs. Asked for every hit.
+   */
+  validateHit?(input: {
+    config: StageTaskContext['config'];
+    brief: BriefRef;
+    outputsDir: string;
+    once: RunOnce;
+  }): Promise<boolean>;
+}
+
+/** What a stage's `publish` gets. */
+export interface PublishInput {
+  config: StageTaskContext['config'];
+  brief: BriefRef;
+  sourceDir: string;
+  targetDir: string;
 }
 
 /** Typed identity helper for a stage task. */

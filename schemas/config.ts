@@ -51,7 +51,7 @@ export const configSchema = z
     briefs: z.array(z.string()).default(['**/brief.qlf.yaml']),
     /** Globs never searched for briefs. @default ['**\/node_modules/**', '**\/dist/**', '**\/.qlf/**'] */
     ignore: z.array(z.string()).default(['**/node_modules/**', '**/dist/**', '**/.qlf/**', '**/.nx/**']),
-    /** Output folder; each brief writes to `<outDir>/<name>/`. @default 'dist/qlf' */
+    /** Artifacts folder; each brief writes `<outDir>/<name>/` (IR, pristine generated tree, reports, capsules). @default 'dist/qlf' */
     outDir: z.string().default('dist/qlf'),
     /** Local task cache folder. @default '.qlf/cache' */
     cacheDir: z.string().default('.qlf/cache'),
@@ -85,9 +85,14 @@ export const configSchema = z
       .object({
         /** Who writes the code: offline templates, or an LLM provider. @default 'templates' */
         provider: z.enum(['templates', 'openai', 'anthropic', 'bedrock']).default('templates'),
+        /**
+         * The service's working copy, relative to the brief's folder: the user's source, committed, merged on every
+         * regeneration. @default 'service'
+         */
+        serviceDir: z.string().min(1).default('service'),
       })
       .strict()
-      .default({ provider: 'templates' }),
+      .default({ provider: 'templates', serviceDir: 'service' }),
     verify: z
       .object({
         /** Treat a skipped check (missing tool) as a failure. @default false */

@@ -4,12 +4,19 @@ import { join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-fs.js';
 import { loadConfig } from '../../core/config.js';
 import { inputError } from '../../core/errors.js';
+import { qlfVersion } from '../../core/package-info.js';
+import { localBaseDir, serviceDirOf } from '../../core/working-copy.js';
 import { runCompile } from '../../executors/compile/compile.js';
 import { describeIR } from '../../executors/compile/lib/describe-ir.js';
 import { readBriefFile } from '../../executors/compile/lib/load-brief.js';
 import { briefFromSentence } from '../../executors/compile/lib/sentence-brief.js';
-import { runGenerate } from '../../executors/generate/generate.js';
-import { writeGeneratedTree } from '../../executors/generate/lib/write-tree.js';
+import { generateFromRecordedIr, runGenerate } from '../../executors/generate/generate.js';
+import {
+  assertNoConflicts,
+  describeConflicts,
+  type MergeOutcome,
+  mergeIntoWorkingCopy,
+} from '../../executors/generate/lib/working-copy-merge.js';
 import { loadOverlayRegistry } from '../../overlays/index.js';
 import type { Brief } from '../../schemas/brief.js';
 import { commonOptions, defineCommand } from '../command.js';
@@ -20,6 +27,24 @@ function isBriefPath(arg: string, cwd: string): boolean {
   const path = resolve(cwd, arg);
   if (existsSync(path)) return statSync(path).isFile();
   return /\.ya?ml$/i.test(arg) && !/\s/.test(arg);
+}
+
+/** `3 written, 1 merged, 0 conflicts, …`: counts of what the merge did (or would do). */
+function summaryLine(outcome: MergeOutcome, prefix: string): string {
+  const { report } = outcome;
+  const parts = [
+    `${report.written.length} ${prefix}written`,
+    `${report.unchanged.length} unchanged`,
+    `${report.merged.length} ${prefix}merged`,
+    `${report.kept.length} of your edits kept`,
+    ...(report.removed.length > 0 ? [`${report.removed.length} ${prefix}removed`] : []),
+    `${report.conflicts.length} conflicts`,
+  ];
+  return parts.join(', ');
+}
+
+function mergeJson(outcome: MergeOutcome) {
+  return { ...outcome.report, unresolved: outcome.unresolved, baseUnknown: outcome.baseUnknown, wrote: outcome.wrote };
 }
 
 export default defineCommand({
@@ -34,7 +59,10 @@ export default defineCommand({
     '  qlf generate examples/shop/brief.qlf.yaml --output ./shop-service',
     '  qlf generate "Build a HIPAA-compliant patient data API" --overlay gdpr',
     '',
-    'Exit code: 0 generated (or dry run shown), 1 generation failed, 2 bad input (nothing is written).',
+    'The service is merged into its working copy (by default `service/` beside the brief): your edits are kept,',
+    'overlapping changes get conflict markers. --dry-run shows what a regeneration would change, writing nothing.',
+    '',
+    'Exit code: 0 generated (or dry run shown), 1 conflicts or failed generation, 2 bad input (nothing is written).',
   ].join('\n'),
   options: {
     json: commonOptions.json,
@@ -42,7 +70,7 @@ export default defineCommand({
     'dry-run': { type: 'boolean', description: 'Show what was understood; write nothing.' },
     output: {
       type: 'string',
-      description: 'Service folder to write (default: <outDir>/<name>/service).',
+      description: "Working copy to merge into (default: the brief's `generate.serviceDir`, `service/` beside it).",
       valueName: 'dir',
     },
     overlay: { type: 'string', description: 'Extra overlays to apply, comma-separated.', valueName: 'a,b' },
@@ -60,7 +88,7 @@ export default defineCommand({
     const config = await loadConfig(cwd);
     const registry = await loadOverlayRegistry(config.overlays.dirs);
     const first = positionals[0] ?? '';
-    let source: { text: string; file: string } | { brief: Brief };
+    let source: { text: string; file: string } | { brief: Brief } | undefined;
     let display: string;
     if (positionals.length === 1 && isBriefPath(first, cwd)) {
       display = first;
@@ -81,35 +109,52 @@ export default defineCommand({
     });
     if (!values.json) printWarnings({ ...ir, warnings: values['dry-run'] ? [] : ir.warnings }, display, out);
 
+    const briefFile = source && 'file' in source ? resolve(cwd, first) : undefined;
+    const serviceDir =
+      values.output !== undefined
+        ? resolve(cwd, values.output)
+        : briefFile
+          ? serviceDirOf(config, briefFile)
+          : resolve(cwd, ir.name, 'service');
+    const where = relative(cwd, serviceDir) || serviceDir;
+    const tree = await runGenerate(ir);
+    const outcome = await mergeIntoWorkingCopy(tree, serviceDir, {
+      localBase: localBaseDir(config, ir.name),
+      ir: JSON.parse(json) as Record<string, unknown>,
+      generator: { qlf: qlfVersion(), provider: config.generate.provider },
+      regenerate: generateFromRecordedIr,
+      dryRun: values['dry-run'] === true,
+    });
     if (values['dry-run']) {
-      if (values.json) out.json({ dryRun: true, ir });
-      else
+      if (values.json) out.json({ dryRun: true, serviceDir, merge: mergeJson(outcome), ir });
+      else {
         out.print(
           describeIR(ir, { suggestions: values['suggest-overlays'], verbose: values.verbose, style: out.style }),
         );
-      return 0;
+        out.print(`\n${out.style.bold('Regeneration')} (dry run, nothing written) → ${where}`);
+        out.print(summaryLine(outcome, 'would be '));
+        for (const line of describeConflicts(outcome.unresolved))
+          out.print(`  ${out.style.yellow('conflict')} ${line}`);
+      }
+      return outcome.unresolved.length > 0 ? 1 : 0;
     }
-    const serviceDir =
-      values.output !== undefined ? resolve(cwd, values.output) : join(config.outDir, ir.name, 'service');
-    const baseDir = join(config.root, '.qlf', 'base', ir.name);
-    const tree = await runGenerate(ir);
-    const report = await writeGeneratedTree(tree, serviceDir, baseDir);
-    if (values.output === undefined) await writeFileAtomic(join(config.outDir, ir.name, 'ir.json'), json);
+    if (values.output === undefined && briefFile) {
+      await writeFileAtomic(join(config.outDir, ir.name, 'ir.json'), json);
+    }
     if (values.json) {
-      out.json({ name: ir.name, serviceDir, files: tree.files.length, report, ir });
+      out.json({ name: ir.name, serviceDir, files: tree.files.length, merge: mergeJson(outcome), ir });
     } else {
       if (values['suggest-overlays'] || values.verbose) {
         out.print(
           describeIR(ir, { suggestions: values['suggest-overlays'], verbose: values.verbose, style: out.style }),
         );
       }
-      const where = relative(cwd, serviceDir) || serviceDir;
-      out.print(
-        `${out.style.green('generated')} ${ir.name} → ${where}: ${report.written.length} written, ${report.unchanged.length} unchanged, ${report.merged.length} merged, ${report.conflicts.length} conflicts`,
-      );
-      for (const conflict of report.conflicts)
-        out.info(`${out.style.yellow('conflict')} ${join(where, conflict)}: resolve the <<<<<<< markers`);
+      out.print(`${out.style.green('generated')} ${ir.name} → ${where}: ${summaryLine(outcome, '')}`);
+      for (const line of describeConflicts(outcome.unresolved))
+        out.info(`${out.style.yellow('conflict')} ${join(where, line)}`);
     }
+    // Conflicts are failed work (exit 1): the markers are in the files for the user to resolve.
+    assertNoConflicts(outcome, where);
     return 0;
   },
 });

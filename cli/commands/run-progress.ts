@@ -9,13 +9,19 @@ export function formatMs(ms: number): string {
   return `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
 }
 
+/** ` (1 skipped)` after a task that finished with checks it could not run. */
+function skipNote(result: TaskResult, out: Output): string {
+  const count = result.skips?.length ?? 0;
+  return count > 0 ? ` ${out.style.yellow(`(${count} skipped)`)}` : '';
+}
+
 function endLine(result: TaskResult, out: Output): string {
   const { style } = out;
   switch (result.status) {
     case 'success':
-      return `${style.green('✔')} ${result.id} ${style.dim(formatMs(result.durationMs))}`;
+      return `${style.green('✔')} ${result.id} ${style.dim(formatMs(result.durationMs))}${skipNote(result, out)}`;
     case 'cached':
-      return `${style.green('✔')} ${result.id} ${style.cyan(result.cache === 'remote' ? 'cached (remote)' : 'cached')} ${style.dim(`(saved ${formatMs(result.savedMs)})`)}`;
+      return `${style.green('✔')} ${result.id} ${style.cyan(result.cache === 'remote' ? 'cached (remote)' : 'cached')} ${style.dim(`(saved ${formatMs(result.savedMs)})`)}${skipNote(result, out)}`;
     case 'failed':
       return `${style.red('✖')} ${result.id} ${style.red('failed')} ${style.dim(formatMs(result.durationMs))}`;
     default:
@@ -68,6 +74,10 @@ export function createProgress(
       if (result.hint) lines.push(`    fix: ${result.hint}`);
     } else if (options.verbose && result.terminalOutput) {
       lines.push(...result.terminalOutput.split('\n').map((l) => `    ${out.style.dim(l)}`));
+    } else {
+      // A check that did not run is never hidden behind a tick.
+      for (const skip of result.skips ?? [])
+        lines.push(`    ${out.style.yellow(`skipped: ${skip.check} (${skip.reason})`)}`);
     }
     return lines;
   };
@@ -125,6 +135,7 @@ export function formatSummary(totals: RunTotals, out: Output, interrupted: boole
     totals.failed > 0 ? style.red(`${totals.failed} failed`) : `${totals.failed} failed`,
     totals.skipped > 0 ? style.yellow(`${totals.skipped} skipped`) : `${totals.skipped} skipped`,
   ];
+  if (totals.skippedChecks > 0) parts.push(style.yellow(`${totals.skippedChecks} checks skipped (listed above)`));
   const lines = [
     '',
     `${style.bold(' Tasks:')} ${parts.join(', ')}`,

@@ -71,6 +71,7 @@ describe.skipIf(!built)('qlf run (built CLI)', () => {
       'durationMs',
       'hash',
       'id',
+      'skips',
       'stage',
       'status',
     ]);

@@ -18,6 +18,8 @@ function jsonTask(task: TaskResult) {
     cache: task.cache,
     durationMs: task.durationMs,
     ...(task.error === undefined ? {} : { error: task.error }),
+    // Checks the task could not run, e.g. `{ "check": "pytest", "reason": "skipped: …" }`: never hidden in --json.
+    skips: (task.skips ?? []).map(({ check, reason }) => ({ check, reason: `skipped: ${reason}` })),
   };
 }
 

@@ -8,7 +8,7 @@ import { generatedTreeSchema } from '../../schemas/generated-tree.js';
 import { runGenerate } from './generate.js';
 import { ARTIFACT_KINDS, type ArtifactKind, type GeneratorAgent } from './lib/agent.js';
 import { sampleIr } from './lib/sample-ir.js';
-import { writeGeneratedTree } from './lib/write-tree.js';
+import { mergeIntoWorkingCopy } from './lib/working-copy-merge.js';
 
 function agent(name: string, kind: ArtifactKind, paths: string[]): GeneratorAgent {
   return {
@@ -89,10 +89,17 @@ describe('generate, edit, regenerate with the built-in agents', () => {
   it('merges a brief change and a user edit to the same generated file', async () => {
     const root = await mkdtemp(join(tmpdir(), 'qlf-regenerate-'));
     try {
-      const service = join(root, 'dist', 'qlf', 'shop', 'service');
-      const base = join(root, '.qlf', 'base', 'shop');
+      const service = join(root, 'services', 'shop', 'service');
+      const merge = (tree: Awaited<ReturnType<typeof runGenerate>>, ir: ReturnType<typeof sampleIr>) =>
+        mergeIntoWorkingCopy(tree, service, {
+          localBase: join(root, '.qlf', 'base', 'shop'),
+          ir: ir as unknown as Record<string, unknown>,
+          generator: { qlf: '1.0.0', provider: 'templates' },
+          regenerate: async (recorded) =>
+            runGenerate(recorded as unknown as ReturnType<typeof sampleIr>, { qlfVersion: '1.0.0' }),
+        });
       const first = await runGenerate(sampleIr(), { qlfVersion: '1.0.0' });
-      const initial = await writeGeneratedTree(first, service, base);
+      const initial = (await merge(first, sampleIr())).report;
       expect(initial.written).toEqual(first.files.map((file) => file.path));
 
       await appendFile(join(service, 'app', 'models.py'), '\n\n# Reporting helpers live in app/reports.py.\n');
@@ -106,10 +113,15 @@ describe('generate, edit, regenerate with the built-in agents', () => {
         confidence: 1,
       });
       const second = await runGenerate(ir, { qlfVersion: '1.0.0' });
-      const report = await writeGeneratedTree(second, service, base);
+      const { report } = await merge(second, ir);
       expect(report.merged).toEqual(['app/models.py']);
       expect(report.conflicts).toEqual([]);
       expect(report.written).toEqual(expect.arrayContaining(['README.md', 'migrations/0001_initial.sqlite.sql']));
+      // On another machine (no local base, as after a fresh clone) the same regeneration merges the same way.
+      await rm(join(root, '.qlf'), { recursive: true, force: true });
+      const again = await merge(second, ir);
+      expect(again.report).toMatchObject({ kept: ['app/models.py'], conflicts: [], merged: [] });
+      expect(again.baseUnknown).toEqual([]);
       const models = await readFile(join(service, 'app', 'models.py'), 'utf8');
       expect(models).toContain('phone = sa.Column(');
       expect(models).toContain('# Reporting helpers live in app/reports.py.');

@@ -69,3 +69,13 @@ export async function runGenerate(
     agents: selected.map(({ kind, agent, score }) => ({ kind, agent: agent.name, score })),
   };
 }
+
+/**
+ * Generates the tree of an IR recorded earlier (a working copy's lock), to recover a merge base. An IR this version of
+ * qlf cannot read gives an empty tree: the merge then goes on without that base.
+ */
+export async function generateFromRecordedIr(ir: Record<string, unknown>): Promise<GeneratedTree> {
+  const { irSchema } = await import('../../schemas/ir.js');
+  const parsed = irSchema.safeParse(ir);
+  return parsed.success ? runGenerate(parsed.data) : { name: '', files: [], agents: [] };
+}

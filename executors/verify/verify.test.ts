@@ -74,7 +74,9 @@ describe('runVerify', () => {
       { strict: false, timeoutMs: 1_000, runners: ['lint'] },
     ).catch((caught: unknown) => caught);
     expect(isQlfError(error) && error.code).toBe('E_VERIFY_RUNNER');
-    expect(isQlfError(error) && error.hint).toContain('py-compile, secrets, overlay-rules, bandit, openapi, pytest');
+    expect(isQlfError(error) && error.hint).toContain(
+      'conflict-markers, py-compile, secrets, overlay-rules, bandit, openapi, pytest',
+    );
   });
 
   it('rejects a missing service folder with a hint to generate it', async () => {

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-fs.js';
 import { canonicalJson } from '../../core/canonical-json.js';
+import type { BuildResult } from '../../schemas/build-result.js';
 import { defineStageTask } from '../stage-task.js';
 
 export const buildTask = defineStageTask({
@@ -13,34 +14,35 @@ export const buildTask = defineStageTask({
   cacheable: true,
   reads: ['compile', 'generate'],
   outputs: ['build'],
-  async inputs({ config, once }) {
-    // Whether an engine answers changes the result (image or "skipped"), so it is part of the hash: a run after the
-    // engine comes up builds instead of serving the cached skip. Asked once per run, so every build task of the run
-    // hashes the same answer, with the build's own time limit (a busy engine answering late is still an engine).
-    const engineKey = await once('build:engine', async () => {
-      // Imported here, not at the top: the engine client is heavy and a warm run never needs it.
-      const { connectEngine, engineAddress } = await import('../../executors/build/lib/engine.js');
-      const engine = await connectEngine({ dockerHost: config.build.dockerHost, pingTimeoutMs: 3000 });
-      return engine
-        ? `engine:${engineAddress({ dockerHost: config.build.dockerHost })}:${engine.description}`
-        : 'engine:none';
-    });
+  async inputs({ config }) {
+    // Where the engine is, never whether it answered: a cache key must not depend on a timing. A result without an
+    // image is never cached (see `run`), and a cached image is checked to still exist before it is served.
+    const { engineAddress } = await import('../../executors/build/lib/engine.js');
     return [
       canonicalJson({
         baseImages: config.build.baseImages,
         isolation: config.build.isolation,
         strict: config.verify.strict,
+        engine: engineAddress({ dockerHost: config.build.dockerHost }),
       }),
-      engineKey,
     ];
   },
-  async run({ config, inputDir, outDir, log }) {
+  async validateHit({ config, outputsDir, once }) {
+    const result = JSON.parse(await readFile(join(outputsDir, 'build', 'build.json'), 'utf8')) as BuildResult;
+    if (result.image.status !== 'built') return false;
+    const { connectEngine, imageId } = await import('../../executors/build/lib/engine.js');
+    // One connection per run, with the build's own time limit; an engine that does not answer serves no hit.
+    const engine = await once('build:engine', () => connectEngine({ dockerHost: config.build.dockerHost }));
+    if (!engine) return false;
+    return (await imageId(engine, result.image.tag).catch(() => undefined)) === result.image.id;
+  },
+  async run({ config, inputDir, serviceDir, outDir, log, skip }) {
     const { runBuild } = await import('../../executors/build/build.js');
     // Loaded when the stage runs: a warm run hashes every task and runs none.
     const { irSchema } = await import('../../schemas/ir.js');
     const ir = irSchema.parse(JSON.parse(await readFile(join(inputDir, 'ir.json'), 'utf8')));
     const output = await runBuild(
-      { ir, serviceDir: join(inputDir, 'service') },
+      { ir, serviceDir },
       {
         strict: config.verify.strict,
         dockerHost: config.build.dockerHost,
@@ -56,10 +58,7 @@ export const buildTask = defineStageTask({
     const recorded = { ...image };
     if (recorded.status === 'built') delete recorded.reused;
     await writeFileAtomic(join(dir, 'build.json'), canonicalJson({ ...output.result, image: recorded }));
-    log(
-      image.status === 'built'
-        ? `image ${image.tag} (${image.reused ? 'reused' : 'built'}, ${image.id})`
-        : `image: skipped (${image.reason})`,
-    );
+    if (image.status === 'built') log(`image ${image.tag} (${image.reused ? 'reused' : 'built'}, ${image.id})`);
+    else skip('image', image.reason);
   },
 });

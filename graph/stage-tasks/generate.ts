@@ -1,16 +1,33 @@
-// Stage task `generate`: `ir.json` → `service/`. Published through the three-way merge so user edits survive.
+// Stage task `generate`: `ir.json` → the pristine generated tree (`generated/`, cached) and the lock the working copy
+// will record (`generated.lock.json`). Publishing merges that tree into the service's working copy, the user's source
+// (a three-way merge that keeps every edit); a conflict fails the task. Downstream stages read a snapshot of the
+// working copy, and their task hashes its content: what the user edited is what is verified, built and packaged.
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { listFiles } from '../../cache/file-tree.js';
+import { writeFileAtomic } from '../../core/atomic-fs.js';
+import { canonicalJson } from '../../core/canonical-json.js';
+import { qlfVersion } from '../../core/package-info.js';
 import { resolveInside } from '../../core/safe-path.js';
+import { snapshotSource } from '../../core/source-tree.js';
+import { localBaseDir, serviceDirOf } from '../../core/working-copy.js';
 import type { GeneratedTree } from '../../schemas/generated-tree.js';
+import type { GenerationLock } from '../../schemas/generation-lock.js';
+import { publishDeclaredOutputs } from '../publish.js';
 import { defineStageTask } from '../stage-task.js';
 
-/** Reads a generated service folder back into a tree (for publishing a cached or freshly written output). */
-async function readTree(name: string, serviceDir: string): Promise<GeneratedTree> {
+/** The pristine tree, as published under `<outDir>/<name>/`. */
+export const GENERATED_DIR = 'generated';
+/** The lock the working copy gets: the IR and the digest of every generated file. */
+export const GENERATED_LOCK = 'generated.lock.json';
+/** The manifest of the working copy's shipped files after the merge: what downstream stages (and Nx hashes) read. */
+export const SOURCE_MANIFEST = 'source.json';
+
+/** Reads a generated folder back into a tree (for publishing a cached or freshly written output). */
+async function readTree(name: string, dir: string): Promise<GeneratedTree> {
   const files = await Promise.all(
-    (await listFiles(serviceDir)).map(async (path) => {
-      const abs = join(serviceDir, ...path.split('/'));
+    (await listFiles(dir)).map(async (path) => {
+      const abs = join(dir, ...path.split('/'));
       return { path, content: await readFile(abs, 'utf8'), mode: (await stat(abs)).mode & 0o777, agent: 'qlf-cache' };
     }),
   );
@@ -23,31 +40,57 @@ export const generateTask = defineStageTask({
   retryable: false,
   cacheable: true,
   reads: ['compile'],
-  outputs: ['service'],
+  outputs: [GENERATED_DIR, GENERATED_LOCK],
   async inputs(ctx) {
     return [`provider ${ctx.config.generate.provider}`];
   },
   async run(ctx) {
     // Loaded when the stage runs: a warm run hashes every task and runs none.
     const { irSchema } = await import('../../schemas/ir.js');
-    const ir = irSchema.parse(JSON.parse(await readFile(join(ctx.inputDir, 'ir.json'), 'utf8')));
+    const irJson = JSON.parse(await readFile(join(ctx.inputDir, 'ir.json'), 'utf8')) as Record<string, unknown>;
+    const ir = irSchema.parse(irJson);
     const { runGenerate } = await import('../../executors/generate/generate.js');
+    const { lockOf } = await import('../../executors/generate/lib/working-copy-merge.js');
     const tree = await runGenerate(ir);
-    const service = join(ctx.outDir, 'service');
+    const dir = join(ctx.outDir, GENERATED_DIR);
     for (const file of tree.files) {
-      const target = resolveInside(service, file.path);
+      const target = resolveInside(dir, file.path);
       await mkdir(dirname(target), { recursive: true });
       await writeFile(target, file.content, { mode: file.mode ?? 0o644 });
     }
+    const generator = { qlf: qlfVersion(), provider: ctx.config.generate.provider };
+    await writeFile(join(ctx.outDir, GENERATED_LOCK), canonicalJson(lockOf(tree, irJson, generator)));
     ctx.log(`generated ${tree.files.length} files (${tree.agents.map((a) => a.agent).join(', ')})`);
   },
-  async publish({ config, brief, sourceDir, targetDir }) {
-    const { writeGeneratedTree } = await import('../../executors/generate/lib/write-tree.js');
-    const tree = await readTree(brief.name, join(sourceDir, 'service'));
-    await writeGeneratedTree(
-      tree,
-      join(targetDir, 'service'),
-      resolveInside(join(config.root, '.qlf', 'base'), brief.name),
+  async publish(input) {
+    const { config, brief, sourceDir } = input;
+    await publishDeclaredOutputs(generateTask, input);
+    const { mergeIntoWorkingCopy, assertNoConflicts, describeMerge } = await import(
+      '../../executors/generate/lib/working-copy-merge.js'
     );
+    const { generateFromRecordedIr } = await import('../../executors/generate/generate.js');
+    const lock = JSON.parse(await readFile(join(sourceDir, GENERATED_LOCK), 'utf8')) as GenerationLock;
+    const tree = await readTree(brief.name, join(sourceDir, GENERATED_DIR));
+    const serviceDir = serviceDirOf(config, brief.file);
+    const outcome = await mergeIntoWorkingCopy(tree, serviceDir, {
+      localBase: localBaseDir(config, brief.name),
+      ir: lock.ir,
+      generator: lock.generator,
+      regenerate: generateFromRecordedIr,
+    });
+    assertNoConflicts(outcome, serviceDir);
+    return describeMerge(outcome);
+  },
+  async snapshot({ config, brief, targetDir, snapshotDir, published, outputsDir }) {
+    // Unpublished (a run that writes nothing), downstream stages read the pristine tree.
+    const from = published ? serviceDirOf(config, brief.file) : join(outputsDir, GENERATED_DIR);
+    const manifest = await snapshotSource(from, join(snapshotDir, 'service'));
+    if (published) {
+      const file = join(targetDir, SOURCE_MANIFEST);
+      const text = canonicalJson(manifest);
+      // Written only when it changed, so its stat stamp (checked by warm runs) stays put otherwise.
+      if ((await readFile(file, 'utf8').catch(() => undefined)) !== text) await writeFileAtomic(file, text);
+    }
+    return manifest.digest;
   },
 });

@@ -31,12 +31,12 @@ export const packageTask = defineStageTask({
     });
     return [`brief ${sha256(await readFile(brief.file))}`, settings];
   },
-  async run({ config, brief, inputDir, outDir, log }) {
+  async run({ config, brief, inputDir, serviceDir, outDir, log, skip }) {
     const { loadPackageInput, packageContextFromConfig } = await import(
       '../../executors/package/lib/load-package-input.js'
     );
     const { runPackage } = await import('../../executors/package/package.js');
-    const input = await loadPackageInput({ inputDir, briefFile: brief.file });
+    const input = await loadPackageInput({ inputDir, serviceDir, briefFile: brief.file });
     const result = await runPackage(input, packageContextFromConfig(config, qlfVersion()));
     const dir = join(outDir, 'package');
     await writeFileAtomic(join(dir, result.fileName), result.capsule);
@@ -45,6 +45,8 @@ export const packageTask = defineStageTask({
     log(`${result.fileName} ${result.capsule.length} bytes, ${result.manifest.files.length} files`);
     log(signature.signed ? `signed ${signature.algorithm} key ${signature.keyId}` : 'unsigned (no signing key set)');
     log(`sbom: ${sbom.generator}, ${sbom.components} components`);
-    log(vulnScan.status === 'ran' ? `vuln scan: ${vulnScan.tool}` : `vuln scan: skipped (${vulnScan.reason})`);
+    // Which scanners are on PATH is part of the task hash, so this skip may be cached.
+    if (vulnScan.status === 'ran') log(`vuln scan: ${vulnScan.tool}`);
+    else skip('vuln-scan', vulnScan.reason ?? 'no scanner', { keyed: true });
   },
 });

@@ -65,7 +65,7 @@ describe('stage tasks', () => {
       });
     const first = await run();
     expect(first.totals).toMatchObject({ success: 2, failed: 0 });
-    const service = join(ws.root, 'dist', 'qlf', 'ledger', 'service');
+    const service = join(ws.root, 'briefs', 'ledger', 'service');
     const files = await listFiles(service);
     expect(files.length).toBeGreaterThan(3);
     const edited = files.find((f) => f.endsWith('.py')) as string;
@@ -120,15 +120,19 @@ describe('stage tasks', () => {
     expect(verdict.checks.filter((c) => c.status !== 'ok')).toEqual([]);
     expect(verdict.manifest?.stages.build).toMatchObject({ status: 'skipped' });
     expect(JSON.parse(await readFile(join(out, 'package', 'manifest.json'), 'utf8'))).toEqual(verdict.manifest);
-    expect(first.tasks.find((t) => t.stage === 'build')?.terminalOutput).toMatch(/image: skipped/);
+    const build = first.tasks.find((t) => t.stage === 'build');
+    expect(build?.terminalOutput).toMatch(/skipped: image \(no container engine/);
+    expect(build?.skips).toEqual([{ check: 'image', reason: expect.stringContaining('no container engine') }]);
 
+    // A build without an image is never cached (an engine may answer next time); its unchanged output keeps package a hit.
     const cached = await run();
-    expect(cached.tasks.every((t) => t.status === 'cached')).toBe(true);
+    expect(cached.tasks.map((t) => t.status)).toEqual(['cached', 'cached', 'success', 'cached']);
+    expect(cached.totals.skippedChecks).toBeGreaterThanOrEqual(1);
     const epoch = process.env.SOURCE_DATE_EPOCH;
     process.env.SOURCE_DATE_EPOCH = '1700000000';
     try {
       const moved = await run();
-      expect(moved.tasks.map((t) => t.status)).toEqual(['cached', 'cached', 'cached', 'success']);
+      expect(moved.tasks.map((t) => t.status)).toEqual(['cached', 'cached', 'success', 'success']);
       const later = verifyCapsule(await readFile(join(out, 'package', 'ledger.qlcapsule')));
       expect(later.manifest?.sourceDateEpoch).toBe(1700000000);
     } finally {

@@ -17,7 +17,8 @@ export const verifyTask = defineStageTask({
   outputs: ['verify'],
   async inputs(ctx) {
     const { strict, timeoutMs } = ctx.config.verify;
-    // The interpreter choice changes which checks can run; the environment behind it is outside the hash.
+    // The interpreter choice changes which checks can run. What it can import is not hashed (asking it takes time, and a
+    // cache key never depends on a timing): a report with a skipped check is never cached instead.
     const python = ctx.config.python.interpreter ?? process.env.QLF_PYTHON ?? '';
     return [`strict ${strict}`, `timeoutMs ${timeoutMs}`, `python ${python}`];
   },
@@ -29,7 +30,7 @@ export const verifyTask = defineStageTask({
     const scratch = await mkdtemp(join(tmpdir(), 'qlf-verify-'));
     try {
       const serviceDir = join(scratch, 'service');
-      await cp(join(ctx.inputDir, 'service'), serviceDir, { recursive: true });
+      await cp(ctx.serviceDir, serviceDir, { recursive: true });
       const { runVerify } = await import('../../executors/verify/verify.js');
       const report = await runVerify(
         { ir, serviceDir },
@@ -37,12 +38,14 @@ export const verifyTask = defineStageTask({
           strict: ctx.config.verify.strict,
           timeoutMs: ctx.config.verify.timeoutMs,
           python: ctx.config.python.interpreter,
-          onRunnerDone: (runner, ms) =>
-            ctx.log(
-              `${runner.status.padEnd(7)} ${runner.runner} ${ms} ms${runner.reason ? ` (${runner.reason})` : ''}`,
-            ),
+          onRunnerDone: (runner, ms) => {
+            if (runner.status !== 'skipped') ctx.log(`${runner.status.padEnd(7)} ${runner.runner} ${ms} ms`);
+          },
         },
       );
+      for (const runner of report.runners) {
+        if (runner.status === 'skipped') ctx.skip(runner.runner, runner.reason ?? 'not run');
+      }
       await mkdir(join(ctx.outDir, 'verify'), { recursive: true });
       await writeFile(join(ctx.outDir, 'verify', 'report.json'), canonicalJson(report));
       const errors = report.findings.filter((f) => f.severity === 'error');

@@ -53,7 +53,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 export async function connectEngine(options: EngineOptions = {}): Promise<Engine | undefined> {
   const docker = dockerFor(engineAddress(options));
   try {
-    const version = await withTimeout(docker.version(), options.pingTimeoutMs ?? 3000);
+    const version = await withTimeout(docker.version(), options.pingTimeoutMs ?? 10_000);
     const component = (version.Components ?? []).find((c) => /engine/i.test(c.Name)) ?? {
       Name: 'Docker Engine',
       Version: version.Version,

@@ -30,6 +30,7 @@ export function backendFiles(ir: IR, ctx: AgentContext): File[] {
     render('app/routers/health.py'),
     render('requirements.txt'),
     render('env.example', '.env.example'),
+    render('gitignore', '.gitignore'),
     render('pyproject.toml'),
   ];
   if (view.encryption) files.push(render('app/crypto.py'));

@@ -48,3 +48,19 @@ export function mergeFile(yours: string, base: string, generated: string): Merge
 export function hasConflictMarkers(content: string): boolean {
   return content.split('\n').some((line) => line === `<<<<<<< ${MERGE_LABELS.a}`);
 }
+
+/** The conflicted regions of `content`: 1-based first and last line of each `<<<<<<< yours` … `>>>>>>> generated`. */
+export function conflictHunks(content: string): { start: number; end: number }[] {
+  const hunks: { start: number; end: number }[] = [];
+  const all = content.split('\n');
+  let start: number | undefined;
+  all.forEach((line, index) => {
+    if (line === `<<<<<<< ${MERGE_LABELS.a}`) start ??= index + 1;
+    else if (line === `>>>>>>> ${MERGE_LABELS.b}` && start !== undefined) {
+      hunks.push({ start, end: index + 1 });
+      start = undefined;
+    }
+  });
+  if (start !== undefined) hunks.push({ start, end: all.length });
+  return hunks;
+}

@@ -28,8 +28,15 @@ async function readJson(path: string): Promise<unknown> {
   }
 }
 
-/** Reads `ir.json`, `service/`, `verify/report.json` and `build/` (the last two when present) under `inputDir`. */
-export async function loadPackageInput(options: { inputDir: string; briefFile: string }): Promise<PackageInput> {
+/**
+ * Reads `ir.json`, `verify/report.json` and `build/` (the last two when present) under `inputDir`; the service's files
+ * are read from `serviceDir` (a snapshot of the working copy), else `<inputDir>/service`.
+ */
+export async function loadPackageInput(options: {
+  inputDir: string;
+  serviceDir?: string;
+  briefFile: string;
+}): Promise<PackageInput> {
   const { inputDir } = options;
   const ir = irSchema.parse(await readJson(join(inputDir, 'ir.json')));
   const reportFile = join(inputDir, 'verify', 'report.json');
@@ -50,7 +57,7 @@ export async function loadPackageInput(options: { inputDir: string; briefFile: s
   }
   return {
     ir,
-    serviceDir: join(inputDir, 'service'),
+    serviceDir: options.serviceDir ?? join(inputDir, 'service'),
     verifyReport,
     build,
     briefText: await readFile(options.briefFile, 'utf8'),

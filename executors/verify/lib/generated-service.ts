@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { loadOverlayRegistry } from '../../../overlays/index.js';
 import type { IR, IREntity, IRField } from '../../../schemas/ir.js';
 import { runCompile } from '../../compile/compile.js';
-import { runGenerate } from '../../generate/generate.js';
-import { writeGeneratedTree } from '../../generate/lib/write-tree.js';
+import { generateFromRecordedIr, runGenerate } from '../../generate/generate.js';
+import { mergeIntoWorkingCopy } from '../../generate/lib/working-copy-merge.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../../examples/payments/brief.qlf.yaml', import.meta.url));
 
@@ -39,7 +39,12 @@ export async function generatePaymentsService(): Promise<GeneratedService> {
   const root = await mkdtemp(join(tmpdir(), 'qlf-generated-'));
   const dir = join(root, 'service');
   try {
-    await writeGeneratedTree(await runGenerate(ir), dir, join(root, 'base'));
+    await mergeIntoWorkingCopy(await runGenerate(ir), dir, {
+      localBase: join(root, 'base'),
+      ir: ir as unknown as Record<string, unknown>,
+      generator: { qlf: 'test', provider: 'templates' },
+      regenerate: generateFromRecordedIr,
+    });
   } catch (error) {
     await rm(root, { recursive: true, force: true });
     throw error;

@@ -1,6 +1,7 @@
 // Every verify runner, in the order the stage runs them: cheap static checks first, heavy ones last.
 import type { VerifyRunner } from '../lib/runner.js';
 import { banditRunner } from './bandit.js';
+import { conflictMarkersRunner } from './conflict-markers.js';
 import { openapiRunner } from './openapi.js';
 import { overlayRulesRunner } from './overlay-rules.js';
 import { pyCompileRunner } from './py-compile.js';
@@ -8,6 +9,7 @@ import { pytestRunner } from './pytest.js';
 import { secretsRunner } from './secrets.js';
 
 export const RUNNERS: readonly VerifyRunner[] = [
+  conflictMarkersRunner,
   pyCompileRunner,
   secretsRunner,
   overlayRulesRunner,

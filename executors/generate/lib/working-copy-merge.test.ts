@@ -2,8 +2,9 @@ import { mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LOCK_FILE } from '../../../core/source-tree.js';
 import type { GeneratedTree } from '../../../schemas/generated-tree.js';
-import { type WriteReport, writeGeneratedTree } from './write-tree.js';
+import { type FileWriter, type MergeReport, mergeIntoWorkingCopy } from './working-copy-merge.js';
 
 const MODELS_V1 = [
   'class Customer:',
@@ -26,7 +27,7 @@ function tree(files: Record<string, string>, modes: Record<string, number> = {})
   };
 }
 
-const empty: WriteReport = {
+const empty: MergeReport = {
   written: [],
   unchanged: [],
   merged: [],
@@ -40,6 +41,31 @@ let root: string;
 let service: string;
 let base: string;
 
+/**
+ * Merges `next` into the working copy. The "IR" recorded in the lock is the tree's own files, so generating it again
+ * (what a machine without the local base does) gives back exactly that tree.
+ */
+async function writeGeneratedTree(
+  next: GeneratedTree,
+  serviceDir: string,
+  baseDir: string,
+  options: { writeFile?: FileWriter } = {},
+) {
+  const ir = {
+    files: Object.fromEntries(next.files.map((f) => [f.path, f.content])),
+    modes: Object.fromEntries(next.files.map((f) => [f.path, f.mode])),
+  };
+  const outcome = await mergeIntoWorkingCopy(next, serviceDir, {
+    localBase: baseDir,
+    ir,
+    generator: { qlf: 'test', provider: 'templates' },
+    regenerate: async (recorded) =>
+      tree(recorded.files as Record<string, string>, recorded.modes as Record<string, number>),
+    writeFile: options.writeFile,
+  });
+  return outcome.report;
+}
+
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'qlf-write-tree-'));
   service = join(root, 'dist', 'shop', 'service');
@@ -51,7 +77,7 @@ afterEach(async () => {
 
 const read = (dir: string, path: string) => readFile(join(dir, path), 'utf8');
 
-describe('writeGeneratedTree', () => {
+describe('mergeIntoWorkingCopy', () => {
   it('writes a first generation and records it as the base', async () => {
     const report = await writeGeneratedTree(
       tree({ 'app/models.py': MODELS_V1, 'run.sh': '#!/bin/sh\n' }, { 'run.sh': 0o755 }),
@@ -125,7 +151,7 @@ describe('writeGeneratedTree', () => {
       base,
     );
     expect(report).toEqual({ ...empty, written: ['app/models.py'], keptDeleted: ['README.md'] });
-    expect(await readdir(service)).toEqual(['app']);
+    expect(await readdir(service)).toEqual(['app', LOCK_FILE]);
     expect(await read(service, 'app/custom.py')).toBe('print("mine")\n');
     expect(await read(base, 'README.md')).toBe('# shop v2\n');
   });
@@ -159,29 +185,35 @@ describe('writeGeneratedTree', () => {
   it('removes folders a dropped file leaves empty', async () => {
     await writeGeneratedTree(tree({ 'a.txt': 'a\n', 'gone/deep/x.txt': 'x\n' }), service, base);
     await writeGeneratedTree(tree({ 'a.txt': 'a\n' }), service, base);
-    expect(await readdir(service)).toEqual(['a.txt']);
+    expect(await readdir(service)).toEqual(['a.txt', LOCK_FILE]);
   });
 
-  it('leaves the old service and base untouched when a write fails part-way', async () => {
+  it('finishes a merge that a failed write stopped part-way on the next run, losing no edit', async () => {
     await writeGeneratedTree(tree({ 'app/models.py': MODELS_V1, 'b.txt': 'b\n' }), service, base);
     await writeFile(join(service, 'mine.txt'), 'mine\n');
+    await writeFile(join(service, 'app/models.py'), MODELS_V1.replace('return 1', 'return 2'));
     const next = tree({ 'app/models.py': MODELS_V2, 'b.txt': 'B\n', 'c.txt': 'c\n' });
-    for (const failAt of [1, 3, 5]) {
+    const lockBefore = await read(service, LOCK_FILE);
+    for (const failAt of [1, 2, 3]) {
       let calls = 0;
-      const failing = async (absPath: string, content: string) => {
+      const failing: FileWriter = async (absPath, content) => {
         calls += 1;
         if (calls === failAt) throw new Error(`disk full (write ${calls})`);
         await writeFile(absPath, content);
       };
       await expect(writeGeneratedTree(next, service, base, { writeFile: failing })).rejects.toThrow('disk full');
-      expect(await read(service, 'app/models.py')).toBe(MODELS_V1);
-      expect(await read(base, 'b.txt')).toBe('b\n');
-      expect((await readdir(service)).sort()).toEqual(['app', 'b.txt', 'mine.txt']);
-      expect((await readdir(base)).sort()).toEqual(['app', 'b.txt']);
-      // No temp folders are left beside either folder.
-      expect(await readdir(join(root, 'dist', 'shop'))).toEqual(['service']);
-      expect(await readdir(join(root, '.qlf', 'base'))).toEqual(['shop']);
+      // The lock is written last: the next run still merges against the old base.
+      expect(await read(service, LOCK_FILE)).toBe(lockBefore);
+      expect(await read(service, 'mine.txt')).toBe('mine\n');
+      // No temp files are left beside the written ones.
+      expect((await readdir(service)).filter((name) => name.endsWith('.qlf-tmp'))).toEqual([]);
     }
+    await writeGeneratedTree(next, service, base);
+    expect(await read(service, 'app/models.py')).toBe(MODELS_V2.replace('return 1', 'return 2'));
+    expect(await read(service, 'b.txt')).toBe('B\n');
+    expect(await read(service, 'c.txt')).toBe('c\n');
+    expect(await read(service, 'mine.txt')).toBe('mine\n');
+    expect(await read(service, LOCK_FILE)).not.toBe(lockBefore);
   });
 
   it.each([['../escape.txt'], ['/etc/passwd'], ['a/./b'], ['a\\b'], ['']])(
@@ -206,18 +238,19 @@ describe('writeGeneratedTree', () => {
   });
 });
 
-describe('writeGeneratedTree without a base', () => {
+describe('mergeIntoWorkingCopy without a lock', () => {
   it('treats a differing file as a conflict holding both versions, and an identical one as unchanged', async () => {
     const root = await mkdtemp(join(tmpdir(), 'qlf-write-tree-nobase-'));
     try {
       const service = join(root, 'service');
       const base = join(root, 'base');
       await writeGeneratedTree(tree({ 'a.txt': 'old\n', 'same.txt': 'same\n' }), service, base);
-      await rm(base, { recursive: true });
+      await writeFile(join(service, 'a.txt'), 'mine\n');
+      await rm(join(service, LOCK_FILE));
       const report = await writeGeneratedTree(tree({ 'a.txt': 'new\n', 'same.txt': 'same\n' }), service, base);
       expect(report).toEqual({ ...empty, conflicts: ['a.txt'], unchanged: ['same.txt'] });
       expect(await readFile(join(service, 'a.txt'), 'utf8')).toBe(
-        '<<<<<<< yours\nold\n||||||| base\n=======\nnew\n>>>>>>> generated\n',
+        '<<<<<<< yours\nmine\n||||||| base\n=======\nnew\n>>>>>>> generated\n',
       );
     } finally {
       await rm(root, { recursive: true, force: true });
