@@ -3,7 +3,7 @@
 // (a three-way merge that keeps every edit); a conflict fails the task. Downstream stages read a snapshot of the
 // working copy, and their task hashes its content: what the user edited is what is verified, built and packaged.
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { listFiles } from '../../cache/file-tree.js';
 import { writeFileAtomic } from '../../core/atomic-fs.js';
 import { canonicalJson } from '../../core/canonical-json.js';
@@ -78,7 +78,7 @@ export const generateTask = defineStageTask({
       generator: lock.generator,
       regenerate: generateFromRecordedIr,
     });
-    assertNoConflicts(outcome, serviceDir);
+    assertNoConflicts(outcome, relative(config.root, serviceDir));
     return describeMerge(outcome);
   },
   async snapshot({ config, brief, targetDir, snapshotDir, published, outputsDir }) {

@@ -3,7 +3,7 @@
 // base comes from the committed lock file (`qlf.lock.json`), its files cached locally in `.qlf/base/<name>/` and
 // generated again from the lock's IR where that cache is missing or stale.
 import { chmod, lstat, mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { replaceDirAtomic, writeFileAtomic } from '../../../core/atomic-fs.js';
 import { canonicalJson } from '../../../core/canonical-json.js';
 import { inputError, workError } from '../../../core/errors.js';
@@ -348,27 +348,27 @@ async function localBaseMatches(
   return true;
 }
 
-/** `path:12-20, 31-35` for each conflicted file: what a user opens in their editor. */
-export function describeConflicts(unresolved: MergeOutcome['unresolved']): string[] {
-  return unresolved.map(
-    ({ path, hunks }) =>
-      `${path}: ${hunks.length} conflict${hunks.length === 1 ? '' : 's'} at line${hunks.length === 1 ? '' : 's'} ${hunks.map((h) => `${h.start}-${h.end}`).join(', ')}`,
+/** `app/models.py:72 (lines 72-78)` for each conflict, a place an editor opens; paths under `shownDir` when given. */
+export function describeConflicts(unresolved: MergeOutcome['unresolved'], shownDir = ''): string[] {
+  const prefix = shownDir === '' ? '' : `${shownDir.split(sep).join('/')}/`;
+  return unresolved.flatMap(({ path, hunks }) =>
+    hunks.map((hunk) => `${prefix}${path}:${hunk.start} (lines ${hunk.start}-${hunk.end})`),
   );
 }
 
-/** Fails (exit 1) when the working copy holds conflict markers after a merge, listing each file and hunk. */
-export function assertNoConflicts(outcome: MergeOutcome, serviceDir: string): void {
+/**
+ * Fails (exit 1) when the working copy holds conflict markers after a merge, listing each file and hunk; `shownDir` is
+ * the working copy as the user knows it (relative to the workspace).
+ */
+export function assertNoConflicts(outcome: MergeOutcome, shownDir: string): void {
   if (outcome.unresolved.length === 0) return;
   const fresh = outcome.report.conflicts.length > 0;
+  const places = describeConflicts(outcome.unresolved, shownDir);
   throw workError(
     fresh ? 'E_MERGE_CONFLICT' : 'E_UNRESOLVED_CONFLICT',
-    `${fresh ? 'regenerating conflicts with your edits' : 'unresolved conflict markers'} in ${serviceDir}:\n${describeConflicts(
-      outcome.unresolved,
-    )
-      .map((line) => `  ${line}`)
-      .join('\n')}`,
+    `${fresh ? 'the regenerated service conflicts with your edits' : 'the service still holds conflict markers'} (${places.length} conflict${places.length === 1 ? '' : 's'}):\n${places.map((line) => `  ${line}`).join('\n')}`,
     {
-      hint: 'Open each file, keep what you want between <<<<<<< yours and >>>>>>> generated, delete the marker lines, then run again.',
+      hint: 'In each place keep what you want between <<<<<<< yours and >>>>>>> generated (||||||| base shows the last generated lines), delete the marker lines, then run again.',
     },
   );
 }
