@@ -1,5 +1,6 @@
-// The Nx plugin: one project per brief (`brief.qlf.yaml`), one cached target per qlf stage, with the brief's exact
-// inputs (the brief, the overlay files it uses, the config, qlf itself) and outputs (`<outDir>/<name>/<stage output>`).
+// The Nx plugin: one project per brief (`brief.qlf.yaml`), one target per qlf stage. generate writes the user's working
+// copy, so it is never replayed from Nx's cache; the cached stages after it hash the working copy through the manifest
+// generate records (`source.json`), plus the exact config, environment and key they read.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { CreateNodesContextV2, CreateNodesV2, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
@@ -8,6 +9,7 @@ import { parseDocument } from 'yaml';
 import { loadConfig, type ResolvedConfig } from './core/config.js';
 import { type BriefOverlayResolver, createBriefOverlayResolver } from './core/nx-brief-overlays.js';
 import { packagePath, packageRoot } from './core/package-info.js';
+import { GENERATED_DIR, GENERATED_LOCK, SOURCE_MANIFEST } from './graph/stage-tasks/generate.js';
 import { STAGES, type StageName, upstreamOf } from './graph/stages.js';
 
 /** Options of the qlf plugin entry in `nx.json` `plugins`. */
@@ -30,6 +32,8 @@ interface BriefFacts {
   out: string;
   /** Inputs every stage shares: config file and qlf itself. */
   common: Input[];
+  /** The runtime input naming the signing key's public id. */
+  signingKey: Input;
   prefix: string;
   /** How Nx finds qlf's executors: `qlf`, or `.` inside qlf's own repository (a package cannot require itself). */
   executorPackage: string;
@@ -37,15 +41,28 @@ interface BriefFacts {
 
 const posix = (path: string) => path.split(sep).join('/');
 
-/** What each stage writes under `<outDir>/<name>/`. */
-const STAGE_OUTPUT: Record<StageName, string> = {
-  compile: 'ir.json',
-  generate: 'service',
-  verify: 'verify',
-  build: 'build',
-  package: 'package',
-  deploy: 'deploy',
+/**
+ * What each stage writes under `<outDir>/<name>/`: what Nx restores on a hit, and what dependents hash (Nx reads a
+ * dependency's declared outputs from disk once it has run, cached or not). generate's are its own records, never the
+ * working copy: that is the user's source, which a cache replay must not restore or revert.
+ */
+const STAGE_OUTPUTS: Record<StageName, readonly string[]> = {
+  compile: ['ir.json'],
+  generate: [GENERATED_DIR, GENERATED_LOCK, SOURCE_MANIFEST],
+  verify: ['verify'],
+  build: ['build'],
+  package: ['package'],
+  deploy: ['deploy'],
 };
+
+/** Upstream outputs, by file name, that a stage's hash covers (`transitive`: also beyond its direct dependencies). */
+const upstream = (glob: string, transitive = true): Input => ({ dependentTasksOutputFiles: glob, transitive });
+const env = (name: string): Input => ({ env: name });
+
+/** The IR every stage after compile reads. */
+const IR = upstream('**/ir.json');
+/** The working copy's content. Not a file input: Nx hashes workspace files before generate merges into them. */
+const SOURCE = upstream(`**/${SOURCE_MANIFEST}`);
 
 /** Stages that have an Nx executor (listed in qlf's `executors.json`), in pipeline order. */
 function executorStages(): StageName[] {
@@ -72,51 +89,92 @@ function qlfInputs(root: string): Input[] {
     : [{ runtime: `node -p "require('qlf/package.json').version"` }];
 }
 
-function stageTarget(stage: StageName, facts: BriefFacts): TargetConfiguration {
-  const upstream = upstreamOf(stage);
+/**
+ * The public id of the key package signs with (`qlf keys fingerprint`; Nx runs it in the workspace root with the
+ * task's environment). Hashing the key's path would miss a key replaced in place; its fingerprint holds no secret.
+ */
+function signingKeyInput(root: string): Input {
+  const bin = posix(relative(root, packagePath('bin', 'qlf.js')));
+  return { runtime: `node ${/^[\w./@+-]+$/.test(bin) ? bin : JSON.stringify(bin)} keys fingerprint` };
+}
+
+function stageTarget(stage: StageName, facts: BriefFacts, inputs: Input[]): TargetConfiguration {
+  const upstreamStage = upstreamOf(stage);
   const target = (name: StageName) => `${facts.prefix}${name}`;
   return {
     executor: `${facts.executorPackage}:${stage}`,
     cache: stage !== 'deploy',
-    dependsOn: [...(upstream ? [target(upstream)] : []), ...(facts.uses.length > 0 ? [`^${target(stage)}`] : [])],
-    inputs: [...facts.common, { dependentTasksOutputFiles: '**/*', transitive: true }],
-    outputs: [`{workspaceRoot}/${facts.out}/${STAGE_OUTPUT[stage]}`],
+    dependsOn: [
+      ...(upstreamStage ? [target(upstreamStage)] : []),
+      ...(facts.uses.length > 0 ? [`^${target(stage)}`] : []),
+    ],
+    inputs: [...facts.common, ...inputs],
+    outputs: STAGE_OUTPUTS[stage].map((output) => `{workspaceRoot}/${facts.out}/${output}`),
     metadata: { technologies: ['qlf'], description: `qlf ${stage} for ${facts.name}` },
   };
 }
 
-/** The first stage reads sources: the brief and its overlays. */
+/** The first stage reads sources: the brief, its overlays, and the IR of every brief it `uses`. */
 function compileTarget(facts: BriefFacts): TargetConfiguration {
+  const target = stageTarget('compile', facts, facts.uses.length > 0 ? [upstream('**/ir.json', false)] : []);
   return {
-    ...stageTarget('compile', facts),
+    ...target,
     inputs: [
       `{workspaceRoot}/${facts.file}`,
       ...facts.overlayFiles.map((file) => `{workspaceRoot}/${file}`),
-      ...facts.common,
-      // The IR of every brief it `uses` is read too.
-      ...(facts.uses.length > 0 ? [{ dependentTasksOutputFiles: '**/ir.json' }] : []),
+      ...(target.inputs ?? []),
     ],
   };
 }
 
-/** Generation reads only the IR (early cutoff: an unchanged ir.json keeps this hash) and the config. */
+/**
+ * Generation writes the user's source, like an Nx generator: never cached. A hit would skip the merge into the
+ * working copy and could restore stale files over the user's edits.
+ */
 function generateTarget(facts: BriefFacts): TargetConfiguration {
-  return stageTarget('generate', facts);
+  return { ...stageTarget('generate', facts, [IR]), cache: false };
 }
 
-/** Verification also depends on the Python it runs and on strict mode. */
+/** Verification checks the working copy against the IR; the Python it runs and strict mode change what it checks. */
 function verifyTarget(facts: BriefFacts): TargetConfiguration {
-  const base = stageTarget('verify', facts);
-  return { ...base, inputs: [...(base.inputs ?? []), { env: 'QLF_PYTHON' }, { env: 'QLF_STRICT' }] };
+  return stageTarget('verify', facts, [IR, SOURCE, env('QLF_PYTHON'), env('QLF_STRICT')]);
+}
+
+/**
+ * Building talks to a container engine: never cached. A replayed result could name an image the engine no longer
+ * has, and one made without an engine must be retried once there is one.
+ */
+function buildTarget(facts: BriefFacts): TargetConfiguration {
+  return { ...stageTarget('build', facts, [IR, SOURCE, env('QLF_STRICT')]), cache: false };
+}
+
+/**
+ * The capsule holds the brief's bytes (its provenance pins them), the working copy, the verify report and the build
+ * files, and is stamped with the archive time and signed with the configured key.
+ */
+function packageTarget(facts: BriefFacts): TargetConfiguration {
+  const target = stageTarget('package', facts, [
+    IR,
+    SOURCE,
+    upstream('**/verify/report.json'),
+    upstream('**/build/build.json', false),
+    upstream('**/build/Dockerfile', false),
+    upstream('**/build/.dockerignore', false),
+    env('QLF_STRICT'),
+    env('SOURCE_DATE_EPOCH'),
+    env('QLF_SIGNING_KEY'),
+    facts.signingKey,
+  ]);
+  return { ...target, inputs: [`{workspaceRoot}/${facts.file}`, ...(target.inputs ?? [])] };
 }
 
 const TARGET_BUILDERS: Record<StageName, (facts: BriefFacts) => TargetConfiguration> = {
   compile: compileTarget,
   generate: generateTarget,
   verify: verifyTarget,
-  build: (facts) => stageTarget('build', facts),
-  package: (facts) => stageTarget('package', facts),
-  deploy: (facts) => stageTarget('deploy', facts),
+  build: buildTarget,
+  package: packageTarget,
+  deploy: (facts) => stageTarget('deploy', facts, [upstream('**/*')]),
 };
 
 /** `name`, `uses` and explicit `overlays` of a brief; a brief whose YAML is broken is named after its folder. */
@@ -146,6 +204,7 @@ async function projectFor(
     options: QlfPluginOptions;
     stages: StageName[];
     common: Input[];
+    signingKey: Input;
     overlays: BriefOverlayResolver;
   },
 ): Promise<ProjectConfiguration> {
@@ -162,6 +221,7 @@ async function projectFor(
       .sort(),
     out: posix(relative(root, join(config.outDir, brief.name))),
     common,
+    signingKey: context.signingKey,
     prefix: options.targetPrefix ?? '',
     executorPackage: packageRoot() === root ? '.' : 'qlf',
   };
@@ -194,6 +254,7 @@ async function createNodesForBriefs(
     options: options ?? {},
     stages,
     common: [...configInput, ...qlfInputs(context.workspaceRoot)],
+    signingKey: signingKeyInput(context.workspaceRoot),
     overlays: await createBriefOverlayResolver(config),
   };
   const results = await Promise.all(
