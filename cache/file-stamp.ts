@@ -51,10 +51,11 @@ export function digestStamps(root: string, paths: readonly string[]): string {
 }
 
 /**
- * Stamps `root` and, if it is a folder, everything under it. Each folder is stamped before it is listed, so an entry
+ * Stamps `root` and, if it is a folder, everything under it but the folders `skipDir` names (a working copy's
+ * virtualenv or caches: thousands of files that never ship). Each folder is stamped before it is listed, so an entry
  * added while walking changes the folder's mtime after its stamp was taken and shows up as a change next time.
  */
-export function stampTree(root: string): TreeStamp {
+export function stampTree(root: string, skipDir: (name: string) => boolean = () => false): TreeStamp {
   const paths: string[] = [];
   const stamps: string[] = [];
   const visit = (rel: string) => {
@@ -62,7 +63,7 @@ export function stampTree(root: string): TreeStamp {
     const stats = lstatSync(abs, NO_THROW);
     paths.push(rel);
     stamps.push(stats ? stampOfStats(stats) : 'absent');
-    if (!stats?.isDirectory()) return;
+    if (!stats?.isDirectory() || (rel !== '' && skipDir(rel.slice(rel.lastIndexOf('/') + 1)))) return;
     for (const name of readdirSync(abs).sort()) visit(rel === '' ? name : `${rel}/${name}`);
   };
   visit('');

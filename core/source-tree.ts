@@ -1,10 +1,11 @@
 // The files of a service's working copy that ship: what verify checks, build puts in the image and package signs.
 // Left out: interpreter, test and tool caches, virtualenvs, VCS metadata, local secrets (`.env`), qlf's own lock file,
-// and whatever git ignores there. A snapshot copies those files once, so every later stage of a run reads the same
+// and what the working copy's own `.gitignore` files ignore. Only those: they travel with the code, whereas a parent
+// folder's or a user's global ignore rules would make the shipped files (and every hash) depend on the machine. A snapshot copies those files once, so every later stage of a run reads the same
 // bytes that were hashed, however the user goes on editing.
-import { execFile } from 'node:child_process';
 import { chmod, copyFile, lstat, mkdir, readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
 import { inputError } from './errors.js';
 import { hashParts, sha256 } from './hash.js';
 
@@ -43,6 +44,14 @@ export function neverShipped(name: string, isDir: boolean): boolean {
   return isDir ? NEVER_SHIPPED_DIRS.has(name) : NEVER_SHIPPED_FILES.some((pattern) => pattern.test(name));
 }
 
+/**
+ * Permission bits as git keeps them: executable or not. The rest depends on the machine's umask, so it enters no hash
+ * and no capsule.
+ */
+export function normalMode(mode: number): number {
+  return mode & 0o100 ? 0o755 : 0o644;
+}
+
 /** One shipped file: POSIX path relative to the working copy, content digest, size and permission bits. */
 export interface SourceFile {
   path: string;
@@ -65,19 +74,32 @@ export function digestSource(files: readonly SourceFile[]): string {
   ]);
 }
 
-/** Files git would ignore under `dir`, as relative POSIX paths; undefined when `dir` is not in a git work tree. */
-function gitIgnored(dir: string): Promise<Set<string> | undefined> {
-  return new Promise((resolve) => {
-    execFile(
-      'git',
-      ['ls-files', '--others', '--ignored', '--exclude-standard', '--directory', '-z'],
-      { cwd: dir, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } },
-      (error, stdout) => {
-        if (error) resolve(undefined);
-        else resolve(new Set(stdout.split('\0').filter((p) => p !== '')));
-      },
-    );
-  });
+/** The `.gitignore` rules of one folder of the working copy, scoped to it. */
+interface IgnoreLevel {
+  /** The folder, relative to the working copy (`''` for its root). */
+  dir: string;
+  rules: Ignore;
+}
+
+/** Reads `<abs>/.gitignore` into a level, or undefined when there is none. */
+async function ignoreLevel(abs: string, rel: string): Promise<IgnoreLevel | undefined> {
+  const text = await readFile(join(abs, '.gitignore'), 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : { dir: rel, rules: ignore().add(text) };
+}
+
+/**
+ * Whether `rel` (a folder when `isDir`) is ignored by the `.gitignore` files above it, git's way: the deepest rule that
+ * matches decides, and `!pattern` takes a path back.
+ */
+function ignoredBy(levels: readonly IgnoreLevel[], rel: string, isDir: boolean): boolean {
+  let ignored = false;
+  for (const level of levels) {
+    const local = level.dir === '' ? rel : rel.slice(level.dir.length + 1);
+    const verdict = level.rules.test(isDir ? `${local}/` : local);
+    if (verdict.ignored) ignored = true;
+    else if (verdict.unignored) ignored = false;
+  }
+  return ignored;
 }
 
 /**
@@ -92,29 +114,30 @@ export async function listSourceFiles(dir: string): Promise<SourceFile[]> {
       hint: 'Move the file out of the way: qlf keeps the service it generates in this folder.',
     });
   }
-  const ignored = await gitIgnored(dir);
   const files: SourceFile[] = [];
-  const walk = async (abs: string, rel: string): Promise<void> => {
+  const walk = async (abs: string, rel: string, levels: readonly IgnoreLevel[]): Promise<void> => {
+    const own = await ignoreLevel(abs, rel);
+    const here = own ? [...levels, own] : levels;
     for (const entry of await readdir(abs, { withFileTypes: true })) {
       const childRel = rel ? `${rel}/${entry.name}` : entry.name;
       const childAbs = join(abs, entry.name);
       if (neverShipped(entry.name, entry.isDirectory())) continue;
       if (rel === '' && entry.name === LOCK_FILE) continue;
-      if (ignored?.has(entry.isDirectory() ? `${childRel}/` : childRel)) continue;
+      if (ignoredBy(here, childRel, entry.isDirectory())) continue;
       if (entry.isSymbolicLink()) {
         throw inputError('E_SOURCE_SYMLINK', `${childAbs} is a symbolic link`, {
           hint: 'A service holds regular files only: replace the link with the file it points to, or remove it.',
         });
       }
       if (entry.isDirectory()) {
-        await walk(childAbs, childRel);
+        await walk(childAbs, childRel, here);
       } else if (entry.isFile()) {
         const [bytes, info] = await Promise.all([readFile(childAbs), lstat(childAbs)]);
-        files.push({ path: childRel, sha256: sha256(bytes), size: bytes.length, mode: info.mode & 0o777 });
+        files.push({ path: childRel, sha256: sha256(bytes), size: bytes.length, mode: normalMode(info.mode) });
       }
     }
   };
-  await walk(dir, '');
+  await walk(dir, '', []);
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 

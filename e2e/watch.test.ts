@@ -37,7 +37,7 @@ describe.skipIf(!built)(title, () => {
         { name: 'beta', text: brief('beta', 'A clinic where patients book appointments.') },
       ],
     });
-    child = spawn(process.execPath, [packagePath('bin', 'qlf.js'), 'watch', '--stage', 'compile'], {
+    child = spawn(process.execPath, [packagePath('bin', 'qlf.js'), 'watch', '--stage', 'generate'], {
       cwd: ws.root,
       env: { ...process.env, NO_COLOR: '1', CI: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -104,6 +104,25 @@ describe.skipIf(!built)(title, () => {
     const rerun = await waitForRun(from);
     expect(rerun).toContain('running beta');
     expect(rerun).not.toMatch(/alpha|gamma/);
+  });
+
+  it('re-runs the brief whose working copy was edited, and not again for the files its own merge writes', async () => {
+    let from = output.length;
+    await ws.write('briefs/alpha/service/app/mine.py', 'VALUE = 1\n');
+    const rerun = await waitForRun(from);
+    expect(rerun).toContain('briefs/alpha/service/app/mine.py changed: running alpha');
+    expect(rerun).not.toMatch(/beta|gamma/);
+    // A brief change makes the merge write the working copy: one run, no run after it for those writes.
+    from = output.length;
+    await ws.write(
+      'briefs/alpha/brief.qlf.yaml',
+      brief('alpha', 'A library where members borrow, return and renew books.'),
+    );
+    const merged = await waitForRun(from);
+    expect(merged).toContain('✔ alpha:generate');
+    const after = output.length;
+    await new Promise((done) => setTimeout(done, 1500));
+    expect(output.slice(after)).toBe('');
   });
 
   it('stops cleanly on Ctrl-C', async () => {

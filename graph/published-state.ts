@@ -9,6 +9,7 @@ import { stampTree } from '../cache/file-stamp.js';
 import type { VerifiedEntry } from '../cache/local-cache.js';
 import { writeFileReplacing } from '../cache/write-replacing.js';
 import { resolveInside } from '../core/safe-path.js';
+import { NEVER_SHIPPED_DIRS } from '../core/source-tree.js';
 import type { CheckRequest, CheckVerdict } from './published-check-worker.js';
 import {
   type PublishedRecord,
@@ -139,7 +140,7 @@ export class PublishedState {
       terminalOutput: input.entry.manifest.terminalOutput,
       durationMs: input.entry.manifest.durationMs,
       entry: { files: input.entry.manifest.files.map((file) => file.path), stamp: input.entry.stamp },
-      published: input.paths.map((path) => ({ path, tree: stampTree(path) })),
+      published: input.paths.map((path) => ({ path, tree: stampTree(path, (name) => NEVER_SHIPPED_DIRS.has(name)) })),
     };
     await this.save(brief, record);
   }

@@ -58,6 +58,34 @@ describe('qlf generate', () => {
     expect(await readFile(join(ws, 'out/shop/openapi.json'), 'utf8')).toContain('/line-items');
   });
 
+  it('merges into the working copy beside the brief; --dry-run shows a conflict to come without writing; a conflict exits 1', async () => {
+    await cp(packagePath('examples/shop'), join(ws, 'shop'), { recursive: true });
+    const first = await runQlf(ws, ['generate', 'shop/brief.qlf.yaml']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/generated shop → shop\/service: \d+ written/);
+    const readme = join(ws, 'shop/service/README.md');
+    const generated = await readFile(readme, 'utf8');
+    const [heading] = generated.split('\n');
+    // The user rewrites the first line; the brief's new name rewrites it too.
+    await writeFile(readme, generated.replace(heading as string, '# Our shop'));
+    const brief = await readFile(join(ws, 'shop/brief.qlf.yaml'), 'utf8');
+    await writeFile(join(ws, 'shop/brief.qlf.yaml'), brief.replace(/^name: shop$/m, 'name: store'));
+
+    const dry = await runQlf(ws, ['generate', 'shop/brief.qlf.yaml', '--dry-run', '--json']);
+    expect(dry.code).toBe(1);
+    const plan = JSON.parse(dry.stdout);
+    expect(plan.merge.conflicts).toContain('README.md');
+    expect(plan.merge.wrote).toBe(false);
+    expect(plan.merge.unresolved).toContainEqual({ path: 'README.md', hunks: [{ start: 1, end: expect.any(Number) }] });
+    expect(await readFile(readme, 'utf8')).toContain('# Our shop\n');
+
+    const real = await runQlf(ws, ['generate', 'shop/brief.qlf.yaml']);
+    expect(real.code).toBe(1);
+    expect(real.stderr).toContain('E_MERGE_CONFLICT');
+    expect(real.stderr).toContain('shop/service/README.md:1 (lines 1-');
+    expect(await readFile(readme, 'utf8')).toMatch(/^<<<<<<< yours\n# Our shop\n/);
+  });
+
   it('rejects an unknown --overlay and a bad brief file with exit 2 and a fix, writing nothing', async () => {
     const unknown = await runQlf(ws, ['generate', 'A simple notes API', '--overlay', 'hipa']);
     expect(unknown.code).toBe(2);

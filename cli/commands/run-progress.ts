@@ -64,7 +64,9 @@ export function createProgress(
     const lines: string[] = [];
     if (result.status === 'failed') {
       if (result.terminalOutput) lines.push(...result.terminalOutput.split('\n').map((l) => `    ${l}`));
-      lines.push(`    ${out.style.red(result.errorCode ? `${result.errorCode}: ` : '')}${(result.error ?? '').replaceAll('\n', '\n    ')}`);
+      lines.push(
+        `    ${out.style.red(result.errorCode ? `${result.errorCode}: ` : '')}${(result.error ?? '').replaceAll('\n', '\n    ')}`,
+      );
       for (const issue of result.issues ?? [])
         lines.push(
           ...formatIssue(issue, out)

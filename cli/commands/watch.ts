@@ -1,14 +1,17 @@
-// `qlf watch`: runs the task graph once, then re-runs exactly what a saved brief, overlay or config file affects
-// (debounced), printing each run; errors are printed and the watch goes on. Ctrl-C stops watchers and the run.
+// `qlf watch`: runs the task graph once, then re-runs exactly what a saved brief, overlay, config file or file of a
+// working copy affects (debounced), printing each run; errors are printed and the watch goes on. Ctrl-C stops it.
 
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { relative, resolve, sep } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
 import picomatch from 'picomatch';
+import { stampOf, stampTree } from '../../cache/file-stamp.js';
 import { loadConfig, type ResolvedConfig } from '../../core/config.js';
 import { inputError, isQlfError } from '../../core/errors.js';
 import { signalDescendants } from '../../core/process-tree.js';
+import { LOCK_FILE, NEVER_SHIPPED_DIRS, neverShipped } from '../../core/source-tree.js';
+import { serviceDirOf } from '../../core/working-copy.js';
 import { discoverBriefs, runGraph } from '../../graph/index.js';
 import { briefOutDir } from '../../graph/publish.js';
 import type { BriefRef } from '../../graph/stage-task.js';
@@ -27,7 +30,7 @@ const posix = (path: string) => path.split(sep).join('/');
 /** What a batch of saved files asks for: every brief (config or overlay changed), some briefs, or nothing. */
 export type RunScope = { all: true } | { all: false; files: string[] };
 
-/** Where to watch: the fixed part of each brief glob, the overlay folders and the config file. */
+/** Where to watch: the fixed part of each brief glob, the overlay folders and the config file (working copies too). */
 function watchRoots(config: ResolvedConfig): string[] {
   const bases = config.briefs.map((glob) => resolve(config.root, picomatch.scan(glob).base || '.'));
   return [
@@ -136,6 +139,30 @@ export default defineCommand({
     const controller = new AbortController();
     const session: WatchSession = { config: await loadConfig(cwd), stage, out, signal: controller.signal };
     const changed = new Set<string>();
+    // Stat stamps of the working copies' files right after each run: a save event for a file that still has its stamp
+    // is qlf's own merge writing it, not an edit, and starts no run.
+    const afterRun = new Map<string, string>();
+    const stampServices = async () => {
+      afterRun.clear();
+      const briefs = await discoverBriefs(session.config).catch(() => []);
+      for (const brief of briefs) {
+        let dir: string;
+        try {
+          dir = serviceDirOf(session.config, brief.file);
+        } catch {
+          continue;
+        }
+        const tree = stampTree(dir, (name) => NEVER_SHIPPED_DIRS.has(name));
+        for (const rel of tree.paths) {
+          const abs = rel === '' ? dir : join(dir, ...rel.split('/'));
+          afterRun.set(abs, stampOf(abs));
+        }
+      }
+    };
+    const run = async (only: string[] | undefined, reason: string) => {
+      await runOnce(session, only, reason);
+      await stampServices();
+    };
     let timer: NodeJS.Timeout | undefined;
     let running: Promise<void> = Promise.resolve();
     let watcher: FSWatcher | undefined;
@@ -148,19 +175,26 @@ export default defineCommand({
       /\.ya?ml$/.test(file) &&
       [...session.config.overlays.dirs, builtinOverlayDir()].some((dir) => file.startsWith(`${dir}${sep}`));
 
-    const processBatch = async (files: string[]) => {
+    const processBatch = async (saved: string[]) => {
       if (controller.signal.aborted) return;
+      const files = saved.filter((file) => !afterRun.has(file) || afterRun.get(file) !== stampOf(file));
+      if (files.length === 0) return;
       const shown = files.map((file) => posix(relative(session.config.root, file))).join(', ');
       try {
         if (session.config.configFile && files.includes(session.config.configFile)) {
           session.config = await loadConfig(cwd);
           await restartWatcher();
-          await runOnce(session, undefined, `config changed (${shown}): running every brief`);
+          await run(undefined, `config changed (${shown}): running every brief`);
           return;
         }
         const briefs = await discoverBriefs(session.config);
         const byFile = new Map(briefs.map((brief) => [brief.file, brief.name]));
         const names = new Set(files.map((file) => byFile.get(file)).filter((name): name is string => !!name));
+        // An edit in a working copy re-runs that brief's verify, build and package.
+        for (const brief of briefs) {
+          const service = serviceDirOf(session.config, brief.file);
+          if (files.some((file) => file.startsWith(`${service}${sep}`))) names.add(brief.name);
+        }
         const overlayNames = new Set<string>();
         for (const file of files.filter(isOverlay)) {
           const text = existsSync(file) ? await readFile(file, 'utf8') : '';
@@ -173,7 +207,7 @@ export default defineCommand({
           if (removed.length === 0) out.print(`qlf watch: ${shown} changed; no brief is affected`);
         } else {
           const only = withDependents(briefs, names);
-          await runOnce(session, only, `${shown} changed: running ${only.join(', ')}`);
+          await run(only, `${shown} changed: running ${only.join(', ')}`);
         }
       } catch (error) {
         out.print(describeError(error, out));
@@ -195,16 +229,29 @@ export default defineCommand({
       await watcher?.close();
       const { config } = session;
       const outRel = posix(relative(config.root, config.outDir));
-      watcher = watch(watchRoots(config), {
+      const services = (await discoverBriefs(config).catch(() => [])).flatMap((brief) => {
+        try {
+          return [serviceDirOf(config, brief.file)];
+        } catch {
+          return []; // a bad generate.serviceDir is reported by the run
+        }
+      });
+      const inService = (file: string) => services.some((dir) => file.startsWith(`${dir}${sep}`));
+      watcher = watch([...new Set([...watchRoots(config), ...services])], {
         ignoreInitial: true,
         ignored: (path) => {
           const rel = posix(relative(config.root, path));
           const first = rel.split('/')[0] ?? '';
-          return ALWAYS_IGNORED.includes(first) || rel === outRel || rel.startsWith(`${outRel}/`);
+          if (ALWAYS_IGNORED.includes(first) || rel === outRel || rel.startsWith(`${outRel}/`)) return true;
+          // Caches and virtualenvs inside a working copy never ship: saving there changes nothing qlf reads.
+          return rel.split('/').some((part) => NEVER_SHIPPED_DIRS.has(part));
         },
       });
       const relevant = (file: string) =>
-        isBrief(resolve(file)) || isOverlay(resolve(file)) || resolve(file) === config.configFile;
+        isBrief(resolve(file)) ||
+        isOverlay(resolve(file)) ||
+        resolve(file) === config.configFile ||
+        (inService(resolve(file)) && basename(file) !== LOCK_FILE && !neverShipped(basename(file), false));
       for (const event of ['add', 'change', 'unlink'] as const) {
         watcher.on(event, (file) => {
           if (relevant(file)) schedule(file);
@@ -227,9 +274,7 @@ export default defineCommand({
     });
 
     await restartWatcher();
-    running = runOnce(session, undefined, 'initial run').then(() =>
-      out.print('qlf watch: waiting for changes (Ctrl-C to stop)'),
-    );
+    running = run(undefined, 'initial run').then(() => out.print('qlf watch: waiting for changes (Ctrl-C to stop)'));
     await stopped;
     if (timer) clearTimeout(timer);
     await watcher?.close();
