@@ -15,7 +15,7 @@ export function briefOutDir(config: ResolvedConfig, brief: string): string {
 
 /**
  * What a stage's own `publish` reads besides its outputs. Publishing again is a no-op only while this is unchanged too:
- * generate merges with the last generated tree, `.qlf/base/<name>` (graph/stage-tasks/generate.ts). A stage with its
+ * generate merges into the working copy, against the lock in it and the base cached in `.qlf/base/<name>`. A stage with its
  * own `publish` that is not listed here is always published again.
  */
 const PUBLISH_STATE: Partial<Record<StageName, (config: ResolvedConfig, brief: BriefRef) => string[]>> = {

@@ -1,4 +1,4 @@
-// Nx executor `qlf:generate`: generates one brief's service into `<outDir>/<name>/service/`.
+// Nx executor `qlf:generate`: generates one brief's service and merges it into its working copy (beside the brief).
 import { createStageExecutor } from '../../core/nx-executor.js';
 
 export default createStageExecutor('generate', (config, options) => {

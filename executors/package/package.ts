@@ -30,7 +30,7 @@ export type BuildImage = { id: string; digest?: string; tag: string } | { skippe
 
 export interface PackageInput {
   ir: IR;
-  /** The generated service folder (`<outDir>/<name>/service`). */
+  /** The service's files: a snapshot of its working copy. */
   serviceDir: string;
   verifyReport?: VerifyReport;
   build?: {

@@ -117,7 +117,8 @@ describe('service-readme agent', () => {
   it('explains regeneration', () => {
     const text = readme();
     expect(text).toContain('## Regenerating');
-    expect(text).toContain('.qlf/base/shop/');
+    expect(text).toContain('`qlf.lock.json` records what qlf generated last time');
+    expect(text).toContain('nx run shop:generate');
     expect(text).toContain('<<<<<<< yours');
   });
 
