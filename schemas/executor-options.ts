@@ -33,7 +33,10 @@ export const generateExecutorOptionsSchema = z
       .describe('Who writes the code; overrides `generate.provider` in qlf.config.ts. @default the config value'),
   })
   .strict()
-  .meta({ title: 'qlf generate', description: 'Generates the service from the IR and merges it into its working copy (`service/` beside the brief).' });
+  .meta({
+    title: 'qlf generate',
+    description: 'Generates the service from the IR and merges it into its working copy (`service/` beside the brief).',
+  });
 
 export const verifyExecutorOptionsSchema = z
   .object({
