@@ -84,8 +84,9 @@ describe.skipIf(reason !== '')('qlf run on the examples', () => {
     const second = qlf(root, ['run', '--json']);
     expect(second.code).toBe(0);
     const report = JSON.parse(second.stdout) as { tasks: TaskReport[]; totals: { cached: number; tasks: number } };
-    expect(report.totals.cached).toBe(report.totals.tasks);
-    expect(report.tasks.every((t) => t.cache === 'local')).toBe(true);
+    // A build without an image is never cached (an engine may answer next time); everything else is a hit.
+    const rerun = report.tasks.filter((t) => t.cache !== 'local').map((t) => t.id);
+    expect(rerun).toEqual(engine ? [] : PAIR.map((name) => `${name}:build`).sort());
     expect(report.tasks.map((t) => t.hash)).toEqual(firstTasks.map((t) => t.hash));
 
     // Everything again from scratch: the same inputs give the same capsule bytes.
