@@ -1,11 +1,16 @@
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { isDeepStrictEqual as isEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEAM_OVERLAY } from './bench/workspace.js';
+import { packagePath } from './core/package-info.js';
 import { createNodesV2 } from './plugin.js';
 
 const [pattern, createNodes] = createNodesV2;
+/** qlf itself as an input, outside qlf's repository and without a lockfile entry. */
+const QLF = { runtime: `node -p "require('qlf/package.json').version"` };
 
 describe('qlf Nx plugin (createNodesV2)', () => {
   let root: string;
@@ -57,20 +62,78 @@ describe('qlf Nx plugin (createNodesV2)', () => {
       outputs: ['{workspaceRoot}/dist/qlf/payments/ir.json'],
     });
     expect(project?.targets?.generate?.dependsOn).toEqual(['compile']);
-    expect(project?.targets?.verify?.outputs).toEqual(['{workspaceRoot}/dist/qlf/payments/verify']);
+    expect(project?.targets?.verify?.dependsOn).toEqual(['generate']);
+    expect(project?.targets?.build?.dependsOn).toEqual(['verify']);
+    expect(project?.targets?.package?.dependsOn).toEqual(['build']);
   });
 
-  it('hashes exactly the brief, the overlays it uses, the config and qlf', async () => {
-    const payments = await projectOf('services/payments/brief.qlf.yaml');
-    const inputs = payments?.targets?.compile?.inputs ?? [];
-    expect(inputs.slice(0, 3)).toEqual([
-      '{workspaceRoot}/services/payments/brief.qlf.yaml',
-      '{workspaceRoot}/overlays/team-audit.yaml',
-      '{workspaceRoot}/qlf.config.ts',
+  it('caches the stages that only read, never generate (it writes the working copy) nor build (an engine)', async () => {
+    const targets = (await projectOf('services/payments/brief.qlf.yaml'))?.targets ?? {};
+    const cached = Object.fromEntries(Object.entries(targets).map(([name, target]) => [name, target.cache]));
+    expect(cached).toEqual({ compile: true, generate: false, verify: true, build: false, package: true });
+  });
+
+  it("declares generate's own records as its outputs, never the working copy", async () => {
+    const targets = (await projectOf('services/payments/brief.qlf.yaml'))?.targets ?? {};
+    expect(targets.generate?.outputs).toEqual([
+      '{workspaceRoot}/dist/qlf/payments/generated',
+      '{workspaceRoot}/dist/qlf/payments/generated.lock.json',
+      '{workspaceRoot}/dist/qlf/payments/source.json',
     ]);
-    expect(inputs).toContainEqual({ runtime: `node -p "require('qlf/package.json').version"` });
-    const orders = await projectOf('services/orders/brief.qlf.yaml');
-    expect(orders?.targets?.compile?.inputs).not.toContain('{workspaceRoot}/overlays/team-audit.yaml');
+    const outputs = Object.values(targets).flatMap((target) => target.outputs ?? []);
+    expect(outputs.filter((output) => output.includes('services/payments'))).toEqual([]);
+    expect(targets.verify?.outputs).toEqual(['{workspaceRoot}/dist/qlf/payments/verify']);
+    expect(targets.build?.outputs).toEqual(['{workspaceRoot}/dist/qlf/payments/build']);
+    expect(targets.package?.outputs).toEqual(['{workspaceRoot}/dist/qlf/payments/package']);
+  });
+
+  it('hashes the working copy in verify through the manifest generate records, with the Python and strictness', async () => {
+    const verify = (await projectOf('services/payments/brief.qlf.yaml'))?.targets?.verify;
+    expect(verify?.inputs).toEqual([
+      '{workspaceRoot}/qlf.config.ts',
+      QLF,
+      { dependentTasksOutputFiles: '**/ir.json', transitive: true },
+      { dependentTasksOutputFiles: '**/source.json', transitive: true },
+      { env: 'QLF_PYTHON' },
+      { env: 'QLF_STRICT' },
+    ]);
+  });
+
+  it('hashes in package the brief, every upstream record it ships, the archive time and the signing key', async () => {
+    const pkg = (await projectOf('services/payments/brief.qlf.yaml'))?.targets?.package;
+    const bin = relative(root, packagePath('bin', 'qlf.js')).split(sep).join('/');
+    expect(pkg?.inputs).toEqual([
+      '{workspaceRoot}/services/payments/brief.qlf.yaml',
+      '{workspaceRoot}/qlf.config.ts',
+      QLF,
+      { dependentTasksOutputFiles: '**/ir.json', transitive: true },
+      { dependentTasksOutputFiles: '**/source.json', transitive: true },
+      { dependentTasksOutputFiles: '**/verify/report.json', transitive: true },
+      { dependentTasksOutputFiles: '**/build/build.json', transitive: false },
+      { dependentTasksOutputFiles: '**/build/Dockerfile', transitive: false },
+      { dependentTasksOutputFiles: '**/build/.dockerignore', transitive: false },
+      { env: 'QLF_STRICT' },
+      { env: 'SOURCE_DATE_EPOCH' },
+      { env: 'QLF_SIGNING_KEY' },
+      { runtime: `node ${bin} keys fingerprint` },
+    ]);
+  });
+
+  it('reads the key fingerprint with a command Nx can run from the workspace root', async () => {
+    const pkg = (await projectOf('services/payments/brief.qlf.yaml'))?.targets?.package;
+    const runtime = (pkg?.inputs ?? []).find(
+      (input): input is { runtime: string } =>
+        typeof input === 'object' && 'runtime' in input && /keys/.test(input.runtime),
+    );
+    const [, script = ''] = /^node (\S+) keys fingerprint$/.exec(runtime?.runtime ?? '') ?? [];
+    expect(existsSync(resolve(root, script))).toBe(true);
+  });
+
+  it('keeps strictness out of compile and generate, and in every cached stage that reads it', async () => {
+    const targets = (await projectOf('services/payments/brief.qlf.yaml'))?.targets ?? {};
+    const strict = (name: string) =>
+      (targets[name]?.inputs ?? []).some((input) => isEqual(input, { env: 'QLF_STRICT' }));
+    expect(['compile', 'generate', 'verify', 'package'].map(strict)).toEqual([false, false, true, true]);
   });
 
   it('turns `uses` into project and task dependencies', async () => {
