@@ -72,6 +72,9 @@ function formatWall(ms: number): string {
   return ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
 
+/** Targets the qlf plugin never lets Nx serve from its cache (see plugin.ts). */
+const NX_UNCACHED: readonly StageName[] = ['generate', 'build', 'deploy'];
+
 async function benchSize(size: number, stage: StageName, withNx: boolean, repeats: number): Promise<Row[]> {
   const briefs = syntheticBriefs(size);
   const ws: Workspace = await createWorkspace({ briefs });
@@ -154,6 +157,21 @@ async function benchSize(size: number, stage: StageName, withNx: boolean, repeat
       });
     }
 
+    // A hand edit in a working copy: that brief's generate merges (nothing to write) and the stages after it re-run.
+    const handEdited = briefs[3];
+    if (handEdited) {
+      const file = `briefs/${handEdited.name}/service/app/mine.py`;
+      await ws.write(file, 'ANSWER = 42\n');
+      const edit = await qlf();
+      const after = stages.slice(stages.indexOf('generate') + 1);
+      rows.push({
+        size,
+        scenario: 'working-copy file added',
+        measured: edit,
+        check: expectRan(tasksOf(edit), ids([handEdited.name], after)),
+      });
+    }
+
     if (withNx) {
       const nx = (...args: string[]) =>
         measure(`${ws.root}/node_modules/.bin/nx`, args, { cwd: ws.root, env: NX_ENV, timeoutMs: 60 * 60_000 });
@@ -171,11 +189,14 @@ async function benchSize(size: number, stage: StageName, withNx: boolean, repeat
       const counted = /from the cache instead of running the command for (\d+) out of/.exec(text)?.[1];
       const hits =
         counted ?? (text.match(/\[(local cache|existing outputs match the cache, left as is)\]/g) ?? []).length;
+      // generate writes the user's working copy and build talks to an engine: the plugin never lets Nx replay them,
+      // so a warm Nx run executes those targets (fast for an unchanged brief) and replays the others.
+      const replayed = stages.filter((s) => !NX_UNCACHED.includes(s)).length;
       rows.push({
         size,
         scenario: `nx run-many -t ${stage} (warm no-op)`,
         measured: nxWarm,
-        check: `cache hits ${hits}/${size * stages.length}${Number(hits) === size * stages.length ? '' : ' (NOT a warm no-op)'}${nxWarm.exitCode === 0 ? '' : `, exit ${nxWarm.exitCode}`}; ${nxRepeated.spread}`,
+        check: `cache hits ${hits}/${size * replayed}${Number(hits) === size * replayed ? '' : ' (NOT a warm no-op)'}, ${size * (stages.length - replayed)} uncached targets ran${nxWarm.exitCode === 0 ? '' : `, exit ${nxWarm.exitCode}`}; ${nxRepeated.spread}`,
       });
     }
   } finally {
