@@ -110,9 +110,15 @@ export const configSchema = z
         baseImages: z.record(z.string(), z.string()).default({}),
         /** Isolation of RUN steps on Podman: `chroot` builds where no container runtime can run. @default 'default' */
         isolation: z.enum(['default', 'chroot']).default('default'),
+        /**
+         * Build the image through the engine. `false` writes the Dockerfile and the reproducible context only (an image
+         * built elsewhere, e.g. by your CI's builder); that result is cached, unlike a build skipped for want of an
+         * engine. @default true
+         */
+        image: z.boolean().default(true),
       })
       .strict()
-      .default({ baseImages: {}, isolation: 'default' }),
+      .default({ baseImages: {}, isolation: 'default', image: true }),
     package: z
       .object({
         /** Private key (PEM) that signs provenance; else `QLF_SIGNING_KEY`. Never copied into a capsule. */

@@ -72,8 +72,11 @@ export async function runBuild(input: BuildInput, options: BuildOptions): Promis
   const address = engineAddress({ dockerHost: options.dockerHost });
   const engine = options.noEngine ? undefined : await connectEngine({ dockerHost: options.dockerHost });
   if (!engine) {
-    const reason = options.noEngine ? 'image builds turned off' : `no container engine at DOCKER_HOST (${address})`;
-    if (options.strict) {
+    const reason = options.noEngine
+      ? 'image builds turned off (build.image: false)'
+      : `no container engine at DOCKER_HOST (${address})`;
+    // Strict mode refuses a missing engine, not an image the config asked not to build.
+    if (options.strict && !options.noEngine) {
       throw workError('E_NO_ENGINE', `cannot build the image of ${input.ir.name}: ${reason}`, {
         hint: 'Start Docker or `podman system service`, set DOCKER_HOST, or run without --strict to get the context only.',
       });

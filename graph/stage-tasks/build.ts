@@ -23,13 +23,14 @@ export const buildTask = defineStageTask({
         baseImages: config.build.baseImages,
         isolation: config.build.isolation,
         strict: config.verify.strict,
-        engine: engineAddress({ dockerHost: config.build.dockerHost }),
+        engine: config.build.image ? engineAddress({ dockerHost: config.build.dockerHost }) : 'none: build.image is false',
       }),
     ];
   },
   async validateHit({ config, outputsDir, once }) {
     const result = JSON.parse(await readFile(join(outputsDir, 'build', 'build.json'), 'utf8')) as BuildResult;
-    if (result.image.status !== 'built') return false;
+    // A build the config turned off is a result like any other; one skipped for want of an engine is never cached.
+    if (result.image.status !== 'built') return !config.build.image;
     const { connectEngine, imageId } = await import('../../executors/build/lib/engine.js');
     // One connection per run, with the build's own time limit; an engine that does not answer serves no hit.
     const engine = await once('build:engine', () => connectEngine({ dockerHost: config.build.dockerHost }));
@@ -48,6 +49,7 @@ export const buildTask = defineStageTask({
         dockerHost: config.build.dockerHost,
         isolation: config.build.isolation,
         baseImages: config.build.baseImages,
+        noEngine: !config.build.image,
       },
     );
     const dir = join(outDir, 'build');
@@ -59,6 +61,7 @@ export const buildTask = defineStageTask({
     if (recorded.status === 'built') delete recorded.reused;
     await writeFileAtomic(join(dir, 'build.json'), canonicalJson({ ...output.result, image: recorded }));
     if (image.status === 'built') log(`image ${image.tag} (${image.reused ? 'reused' : 'built'}, ${image.id})`);
-    else skip('image', image.reason);
+    // Turned off in the config (part of the hash): cacheable. No engine answering: another run may do better.
+    else skip('image', image.reason, { keyed: !config.build.image });
   },
 });

@@ -141,6 +141,27 @@ describe('stage tasks', () => {
     }
   });
 
+  it('build.image false: the context only, cached, and not an error in strict mode', { timeout: 90_000 }, async () => {
+    const ws = await makeWorkspace({ ledger });
+    const run = async () => {
+      const config = await ws.config();
+      config.verify.strict = true;
+      config.build.image = false;
+      config.build.dockerHost = `unix://${join(ws.root, 'no-engine.sock')}`;
+      return runGraph({ config, executor: 'inline', stageTasks: [compileTask, generateTask, buildTask] });
+    };
+    const first = await run();
+    expect(first.tasks.map((t) => t.status)).toEqual(['success', 'success', 'success']);
+    expect(first.tasks[2]?.skips).toEqual([
+      { check: 'image', reason: 'image builds turned off (build.image: false)', keyed: true },
+    ]);
+    const build = JSON.parse(await readFile(join(ws.root, 'dist/qlf/ledger/build/build.json'), 'utf8'));
+    expect(build.image).toMatchObject({ status: 'skipped', reason: 'image builds turned off (build.image: false)' });
+    const second = await run();
+    expect(second.tasks.map((t) => t.status)).toEqual(['cached', 'cached', 'cached']);
+    expect(second.tasks[2]?.skips).toHaveLength(1);
+  });
+
   it('a brief that breaks the schema fails compile with located issues', async () => {
     const ws = await makeWorkspace({ bad: 'name: bad\ndescription: x\n' });
     const result = await runGraph({ config: await ws.config(), executor: 'inline', stageTasks: [compileTask] });
