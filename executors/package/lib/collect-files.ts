@@ -3,29 +3,8 @@
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { inputError } from '../../../core/errors.js';
+import { neverShipped } from '../../../core/source-tree.js';
 import type { TarEntry } from '../../../core/tar.js';
-
-/** Folder names never packaged: interpreter, test and tool caches, virtualenvs, VCS metadata. */
-export const EXCLUDED_DIRS = new Set([
-  '__pycache__',
-  '.pytest_cache',
-  '.mypy_cache',
-  '.ruff_cache',
-  '.hypothesis',
-  '.tox',
-  '.nox',
-  '.venv',
-  'venv',
-  'node_modules',
-  '.git',
-  '.qlf',
-  'htmlcov',
-]);
-const EXCLUDED_FILES = [/\.py[co]$/, /^\.DS_Store$/, /^\.coverage(\..*)?$/, /\.qlf-tmp$/];
-
-export function isExcluded(name: string, isDir: boolean): boolean {
-  return isDir ? EXCLUDED_DIRS.has(name) : EXCLUDED_FILES.some((pattern) => pattern.test(name));
-}
 
 /** Every regular file under `root`, with POSIX paths relative to it, sorted. Symlinks are refused: they may escape. */
 export async function collectFiles(root: string): Promise<TarEntry[]> {
@@ -34,7 +13,7 @@ export async function collectFiles(root: string): Promise<TarEntry[]> {
     const children = await readdir(dir, { withFileTypes: true });
     for (const child of children) {
       const full = join(dir, child.name);
-      if (isExcluded(child.name, child.isDirectory())) continue;
+      if (neverShipped(child.name, child.isDirectory())) continue;
       const path = relative(root, full).split(sep).join('/');
       if (child.isSymbolicLink()) {
         throw inputError('E_PACKAGE_SYMLINK', `${full} is a symbolic link; capsules hold regular files only`, {

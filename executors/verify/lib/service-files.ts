@@ -34,3 +34,19 @@ export function lineAt(text: string, offset: number): number {
   for (let index = 0; index < offset && index < text.length; index++) if (text.charCodeAt(index) === 10) line++;
   return line;
 }
+
+/** Runs `scan` over every text file of the service; returns what it found and how many files it read. */
+export async function scanTextFiles<T>(
+  serviceDir: string,
+  scan: (file: string, text: string) => T[],
+): Promise<{ findings: T[]; scanned: number }> {
+  const findings: T[] = [];
+  let scanned = 0;
+  for (const file of await listServiceFiles(serviceDir)) {
+    const text = await readText(serviceDir, file);
+    if (text === undefined) continue;
+    scanned++;
+    findings.push(...scan(file, text));
+  }
+  return { findings, scanned };
+}

@@ -1,7 +1,7 @@
 // Finds merge conflict markers a three-way merge left in the service (`<<<<<<< yours` … `>>>>>>> generated`).
 // `=======` alone is a Markdown/RST underline, so it only counts inside a block; the block is what gets reported.
 import { outcomeOf, type RunnerFinding, type VerifyRunner } from '../lib/runner.js';
-import { listServiceFiles, readText } from '../lib/service-files.js';
+import { scanTextFiles } from '../lib/service-files.js';
 
 const RULE = 'unresolved-conflict';
 // Longest marker label quoted back in a message; merge tools may put whole commit subjects there.
@@ -70,15 +70,7 @@ function scanConflicts(file: string, text: string): RunnerFinding[] {
 export const conflictMarkersRunner: VerifyRunner = {
   name: 'conflict-markers',
   async run(input) {
-    const files = await listServiceFiles(input.serviceDir);
-    const findings: RunnerFinding[] = [];
-    let scanned = 0;
-    for (const file of files) {
-      const text = await readText(input.serviceDir, file);
-      if (text === undefined) continue;
-      scanned++;
-      findings.push(...scanConflicts(file, text));
-    }
+    const { findings, scanned } = await scanTextFiles(input.serviceDir, scanConflicts);
     return outcomeOf(findings, { files: scanned, conflicts: findings.length });
   },
 };

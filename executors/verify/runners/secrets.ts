@@ -2,7 +2,7 @@
 // Allowed: values read from the environment (no literal at all), empty strings, and obvious placeholders such as
 // `change-me` or `<your-key>` — `.env.example` documents variables with such placeholders, so it is scanned like the rest.
 import { outcomeOf, type RunnerFinding, type VerifyRunner } from '../lib/runner.js';
-import { lineAt, listServiceFiles, readText } from '../lib/service-files.js';
+import { lineAt, scanTextFiles } from '../lib/service-files.js';
 
 interface Detector {
   rule: string;
@@ -94,15 +94,7 @@ function scan(file: string, text: string): RunnerFinding[] {
 export const secretsRunner: VerifyRunner = {
   name: 'secrets',
   async run(input) {
-    const files = await listServiceFiles(input.serviceDir);
-    const findings: RunnerFinding[] = [];
-    let scanned = 0;
-    for (const file of files) {
-      const text = await readText(input.serviceDir, file);
-      if (text === undefined) continue;
-      scanned++;
-      findings.push(...scan(file, text));
-    }
+    const { findings, scanned } = await scanTextFiles(input.serviceDir, scan);
     return outcomeOf(findings, { files: scanned });
   },
 };
