@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { affectedBriefs } from './affected.js';
@@ -44,6 +44,11 @@ describe('affectedBriefs', () => {
     git(ws.root, 'commit', '-q', '-m', 'start');
     const config = await ws.config();
     expect(await affectedBriefs({ config, base: 'main' })).toEqual([]);
+
+    // A hand edit in a working copy affects its brief (and the briefs using it).
+    await ws.write('briefs/users/service/app/mine.py', 'X = 1\n');
+    expect(await affectedBriefs({ config, base: 'main' })).toEqual(['users']);
+    await rm(join(ws.root, 'briefs/users/service'), { recursive: true });
 
     await ws.write('briefs/payments/brief.qlf.yaml', 'name: payments\ndescription: changed\n');
     expect(await affectedBriefs({ config, base: 'main' })).toEqual(['orders', 'payments']);

@@ -1,5 +1,5 @@
-// `--affected`: which briefs a change touches. A brief is affected when its file changed, when an overlay it applied
-// (read from its last IR) changed, when it was never compiled, or when the config changed (then all are); plus every
+// `--affected`: which briefs a change touches. A brief is affected when its file or its working copy changed, when an
+// overlay it applied (read from its last IR) changed, when it was never compiled, or when the config changed (then all are); plus every
 // brief that uses an affected one, transitively.
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import type { ResolvedConfig } from '../core/config.js';
 import { inputError } from '../core/errors.js';
 import { packagePath } from '../core/package-info.js';
+import { serviceDirOf } from '../core/working-copy.js';
 import { discoverBriefs } from './discover-briefs.js';
 import { briefOutDir } from './publish.js';
 
@@ -74,6 +75,12 @@ export async function affectedBriefs(options: AffectedOptions): Promise<string[]
   const affected = new Set<string>();
   for (const brief of briefs) {
     if (changed.includes(brief.file)) {
+      affected.add(brief.name);
+      continue;
+    }
+    // An edit to its working copy (the service's source) re-runs the stages that read it.
+    const service = serviceDirOf(config, brief.file);
+    if (changed.some((file) => isUnder(file, service))) {
       affected.add(brief.name);
       continue;
     }
