@@ -23,7 +23,9 @@ export const buildTask = defineStageTask({
         baseImages: config.build.baseImages,
         isolation: config.build.isolation,
         strict: config.verify.strict,
-        engine: config.build.image ? engineAddress({ dockerHost: config.build.dockerHost }) : 'none: build.image is false',
+        engine: config.build.image
+          ? engineAddress({ dockerHost: config.build.dockerHost })
+          : 'none: build.image is false',
       }),
     ];
   },
