@@ -3,12 +3,12 @@
 
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { basename, relative, resolve, sep } from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
 import picomatch from 'picomatch';
-import { stampOf, stampTree } from '../../cache/file-stamp.js';
 import { loadConfig, type ResolvedConfig } from '../../core/config.js';
 import { inputError, isQlfError } from '../../core/errors.js';
+import { isOwnWrite } from '../../core/own-writes.js';
 import { signalDescendants } from '../../core/process-tree.js';
 import { LOCK_FILE, NEVER_SHIPPED_DIRS, neverShipped } from '../../core/source-tree.js';
 import { serviceDirOf } from '../../core/working-copy.js';
@@ -139,30 +139,6 @@ export default defineCommand({
     const controller = new AbortController();
     const session: WatchSession = { config: await loadConfig(cwd), stage, out, signal: controller.signal };
     const changed = new Set<string>();
-    // Stat stamps of the working copies' files right after each run: a save event for a file that still has its stamp
-    // is qlf's own merge writing it, not an edit, and starts no run.
-    const afterRun = new Map<string, string>();
-    const stampServices = async () => {
-      afterRun.clear();
-      const briefs = await discoverBriefs(session.config).catch(() => []);
-      for (const brief of briefs) {
-        let dir: string;
-        try {
-          dir = serviceDirOf(session.config, brief.file);
-        } catch {
-          continue;
-        }
-        const tree = stampTree(dir, (name) => NEVER_SHIPPED_DIRS.has(name));
-        for (const rel of tree.paths) {
-          const abs = rel === '' ? dir : join(dir, ...rel.split('/'));
-          afterRun.set(abs, stampOf(abs));
-        }
-      }
-    };
-    const run = async (only: string[] | undefined, reason: string) => {
-      await runOnce(session, only, reason);
-      await stampServices();
-    };
     let timer: NodeJS.Timeout | undefined;
     let running: Promise<void> = Promise.resolve();
     let watcher: FSWatcher | undefined;
@@ -177,14 +153,15 @@ export default defineCommand({
 
     const processBatch = async (saved: string[]) => {
       if (controller.signal.aborted) return;
-      const files = saved.filter((file) => !afterRun.has(file) || afterRun.get(file) !== stampOf(file));
+      // The merge's own writes into working copies are not edits (a save since then is: its stamp differs).
+      const files = saved.filter((file) => !isOwnWrite(file));
       if (files.length === 0) return;
       const shown = files.map((file) => posix(relative(session.config.root, file))).join(', ');
       try {
         if (session.config.configFile && files.includes(session.config.configFile)) {
           session.config = await loadConfig(cwd);
           await restartWatcher();
-          await run(undefined, `config changed (${shown}): running every brief`);
+          await runOnce(session, undefined, `config changed (${shown}): running every brief`);
           return;
         }
         const briefs = await discoverBriefs(session.config);
@@ -207,7 +184,7 @@ export default defineCommand({
           if (removed.length === 0) out.print(`qlf watch: ${shown} changed; no brief is affected`);
         } else {
           const only = withDependents(briefs, names);
-          await run(only, `${shown} changed: running ${only.join(', ')}`);
+          await runOnce(session, only, `${shown} changed: running ${only.join(', ')}`);
         }
       } catch (error) {
         out.print(describeError(error, out));
@@ -274,7 +251,9 @@ export default defineCommand({
     });
 
     await restartWatcher();
-    running = run(undefined, 'initial run').then(() => out.print('qlf watch: waiting for changes (Ctrl-C to stop)'));
+    running = runOnce(session, undefined, 'initial run').then(() =>
+      out.print('qlf watch: waiting for changes (Ctrl-C to stop)'),
+    );
     await stopped;
     if (timer) clearTimeout(timer);
     await watcher?.close();

@@ -8,6 +8,7 @@ import { replaceDirAtomic, writeFileAtomic } from '../../../core/atomic-fs.js';
 import { canonicalJson } from '../../../core/canonical-json.js';
 import { inputError, workError } from '../../../core/errors.js';
 import { sha256 } from '../../../core/hash.js';
+import { noteOwnWrite } from '../../../core/own-writes.js';
 import { resolveInside } from '../../../core/safe-path.js';
 import { LOCK_FILE } from '../../../core/source-tree.js';
 import type { GeneratedTree } from '../../../schemas/generated-tree.js';
@@ -323,6 +324,7 @@ export async function mergeIntoWorkingCopy(
     } else {
       await removeFile(serviceDir, path);
     }
+    noteOwnWrite(target);
   }
   await replaceDirAtomic(options.localBase, async (dir) => {
     for (const [path, file] of generated) {
