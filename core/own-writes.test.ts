@@ -18,7 +18,7 @@ describe('own writes', () => {
     expect(isOwnWrite(file)).toBe(false);
     noteOwnWrite(file);
     expect(isOwnWrite(file)).toBe(true);
-    await writeFile(file, 'A = 2\n'); // the user saves: another size or mtime or ctime
+    await writeFile(file, 'A = 22\n'); // the user saves: another size, mtime or ctime
     expect(isOwnWrite(file)).toBe(false);
     await rm(file);
     noteOwnWrite(file);
