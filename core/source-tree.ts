@@ -8,41 +8,7 @@ import { dirname, join } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { inputError } from './errors.js';
 import { hashParts, sha256 } from './hash.js';
-
-/** Folder names that never ship, wherever they are. */
-export const NEVER_SHIPPED_DIRS: ReadonlySet<string> = new Set([
-  '__pycache__',
-  '.pytest_cache',
-  '.mypy_cache',
-  '.ruff_cache',
-  '.hypothesis',
-  '.tox',
-  '.nox',
-  '.venv',
-  'venv',
-  'node_modules',
-  '.git',
-  '.qlf',
-  '.nx',
-  'htmlcov',
-]);
-
-/** The lock file qlf writes at the root of a working copy (see executors/generate/lib/lock-file.ts). */
-export const LOCK_FILE = 'qlf.lock.json';
-
-const NEVER_SHIPPED_FILES = [
-  /\.py[co]$/,
-  /^\.DS_Store$/,
-  /^\.coverage(\..*)?$/,
-  /\.qlf-tmp$/,
-  /^\.env$/,
-  /^\.env\..*\.local$/,
-];
-
-/** Whether an entry called `name` (a folder when `isDir`) is left out wherever it is. */
-export function neverShipped(name: string, isDir: boolean): boolean {
-  return isDir ? NEVER_SHIPPED_DIRS.has(name) : NEVER_SHIPPED_FILES.some((pattern) => pattern.test(name));
-}
+import { LOCK_FILE, neverShipped } from './never-shipped.js';
 
 /**
  * Permission bits as git keeps them: executable or not. The rest depends on the machine's umask, so it enters no hash

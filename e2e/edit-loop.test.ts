@@ -191,6 +191,46 @@ describe.skipIf(!built)('the edit loop: generated code is the user’s source', 
     git(root, 'commit', '-qm', 'title as text');
   });
 
+  it('re-runs verify, build and package for an edit to a router, and nothing after compile for a comment in the brief', {
+    timeout: 600_000,
+  }, async () => {
+    const statuses = (report: RunReport) => Object.fromEntries(report.tasks.map((t) => [t.stage, t.status]));
+    const warm = runJson(root);
+    expect(warm.code, warm.stderr).toBe(0);
+    // No engine answers here: a build without an image is never cached, so it re-runs; everything else is a hit.
+    expect(statuses(warm.report)).toEqual({
+      compile: 'cached',
+      generate: 'cached',
+      verify: 'cached',
+      build: 'success',
+      package: 'cached',
+    });
+
+    await appendFile(join(root, 'briefs/shop/brief.qlf.yaml'), '# reviewed by the shop team\n');
+    const comment = runJson(root);
+    expect(comment.code, comment.stderr).toBe(0);
+    expect(statuses(comment.report)).toEqual({
+      compile: 'success',
+      generate: 'cached',
+      verify: 'cached',
+      build: 'success',
+      package: 'cached',
+    });
+
+    await appendFile(service(root, 'app/routers/products.py'), '\n# Counting is cheap: no cache needed.\n');
+    const edit = runJson(root);
+    expect(edit.code, edit.stderr).toBe(0);
+    expect(statuses(edit.report)).toEqual({
+      compile: 'cached',
+      generate: 'cached',
+      verify: 'success',
+      build: 'success',
+      package: 'success',
+    });
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'comments');
+  });
+
   it('regenerates in a fresh clone (no dist/, no .qlf/) with the same merge result', { timeout: 600_000 }, async () => {
     clone = await mkdtemp(join(tmpdir(), 'qlf-edit-loop-clone-'));
     execFileSync('git', ['clone', '-q', root, clone]);

@@ -8,6 +8,7 @@ import { stampOf } from '../cache/file-stamp.js';
 import { writeFileReplacing } from '../cache/write-replacing.js';
 import type { ResolvedConfig } from '../core/config.js';
 import { inputError } from '../core/errors.js';
+import { serviceDirOf } from '../core/working-copy.js';
 import type { BriefRef } from './stage-task.js';
 
 /** The order `localeCompare` gives, from one collator instead of one per comparison. */
@@ -102,12 +103,36 @@ class BriefIndex {
     return ref;
   }
 
+  /** The brief files found last time. */
+  files(): string[] {
+    return [...this.known.keys()];
+  }
+
   /** Writes the index when a brief was read, added or removed; best effort (without it briefs are just read). */
   async save(): Promise<void> {
     if (!this.changed && this.seen.size === this.known.size) return;
     const data = Object.fromEntries([...this.seen].sort(([a], [b]) => (a < b ? -1 : 1)));
     await writeFileReplacing(this.file, `${JSON.stringify(data)}\n`).catch(() => undefined);
   }
+}
+
+/**
+ * One glob matching the working copies of `briefs` (files found last time): a working copy holds no brief, and walking
+ * its files (hundreds of folders in a large workspace) would cost a warm run more than everything else it does. A path
+ * with glob syntax in it is left out (merely walked).
+ */
+function workingCopyGlobs(config: ResolvedConfig, briefs: readonly string[]): string[] {
+  const dirs: string[] = [];
+  for (const file of briefs) {
+    try {
+      const dir = toPosix(relative(config.root, serviceDirOf(config, file)));
+      if (!/[*?{}[\]()!,\\]/.test(dir)) dirs.push(dir);
+    } catch {
+      // a bad generate.serviceDir is reported by the stage that writes the working copy
+    }
+  }
+  if (dirs.length === 0) return [];
+  return [dirs.length === 1 ? `${dirs[0]}/**` : `{${dirs.sort().join(',')}}/**`];
 }
 
 /**
@@ -120,9 +145,10 @@ export async function discoverBriefs(
   config: ResolvedConfig,
   options: { paths?: string[]; cwd?: string; index?: boolean } = {},
 ): Promise<BriefRef[]> {
+  const index = options.index && !options.paths?.length ? new BriefIndex(config.root) : undefined;
   const files = await glob(config.briefs, {
     cwd: config.root,
-    ignore: config.ignore,
+    ignore: [...config.ignore, ...(index ? workingCopyGlobs(config, index.files()) : [])],
     absolute: true,
     onlyFiles: true,
   });
@@ -145,7 +171,6 @@ export async function discoverBriefs(
       wanted.some(({ absolute, dir }) => (dir ? file.startsWith(`${absolute}${sep}`) : file === absolute)),
     );
   }
-  const index = options.index && !options.paths?.length ? new BriefIndex(config.root) : undefined;
   const refs = await Promise.all(
     selected.map((file) => (index ? index.read(file, config.root) : readBriefRef(file, config.root))),
   );

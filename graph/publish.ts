@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { replaceDirAtomic, writeFileAtomic } from '../core/atomic-fs.js';
 import type { ResolvedConfig } from '../core/config.js';
 import { resolveInside } from '../core/safe-path.js';
-import { localBaseDir, serviceDirOf } from '../core/working-copy.js';
+import { serviceDirOf } from '../core/working-copy.js';
 import type { BriefRef, PublishInput, StageTask } from './stage-task.js';
 import type { StageName } from './stages.js';
 
@@ -15,12 +15,12 @@ export function briefOutDir(config: ResolvedConfig, brief: string): string {
 
 /**
  * What a stage's own `publish` reads besides its outputs. Publishing again is a no-op only while this is unchanged too:
- * generate merges into the working copy, against the lock in it and the base cached in `.qlf/base/<name>`. A stage with its
+ * generate merges into the working copy (against the lock in it) and records it in `source.json`. A stage with its
  * own `publish` that is not listed here is always published again.
  */
 const PUBLISH_STATE: Partial<Record<StageName, (config: ResolvedConfig, brief: BriefRef) => string[]>> = {
+  // Not `.qlf/base/<name>`: that is a cache the merge checks against the lock before use, and rebuilds when needed.
   generate: (config, brief) => [
-    localBaseDir(config, brief.name),
     serviceDirOf(config, brief.file),
     resolveInside(briefOutDir(config, brief.name), 'source.json'),
   ],

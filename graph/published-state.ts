@@ -8,8 +8,8 @@ import { Worker } from 'node:worker_threads';
 import { stampTree } from '../cache/file-stamp.js';
 import type { VerifiedEntry } from '../cache/local-cache.js';
 import { writeFileReplacing } from '../cache/write-replacing.js';
+import { NEVER_SHIPPED_DIRS } from '../core/never-shipped.js';
 import { resolveInside } from '../core/safe-path.js';
-import { NEVER_SHIPPED_DIRS } from '../core/source-tree.js';
 import type { CheckRequest, CheckVerdict } from './published-check-worker.js';
 import {
   type PublishedRecord,

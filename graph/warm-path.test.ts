@@ -178,7 +178,7 @@ describe('warm path', () => {
     expect(statuses(next)['payments:generate']).toBe('success');
   });
 
-  it('generate: user edits and deletions in the published service survive warm runs; a removed base is rebuilt', {
+  it('generate: user edits and deletions in the working copy survive warm runs; a removed local base is derived again', {
     timeout: 30_000,
   }, async () => {
     const ws = await makeWorkspace({
@@ -213,9 +213,20 @@ describe('warm path', () => {
     expect((await run()).totals).toMatchObject({ cached: 2 });
     expect(identity(readme)).toBe(before);
 
-    // the local copy of the base is only a cache: deleted, the next run derives it again from the committed lock
+    // the local copy of the base is only a cache: deleted, warm runs go on, and a brief change merges from the lock
     await rm(base, { recursive: true });
     expect((await run()).totals).toMatchObject({ cached: 2 });
+    await ws.write(
+      'briefs/ledger/brief.qlf.yaml',
+      [
+        'apiVersion: qlf.dev/v1',
+        'kind: Brief',
+        'name: ledger',
+        'description: Core banking ledger. Accounts have many transactions and statements.',
+        '',
+      ].join('\n'),
+    );
+    expect((await run()).totals).toMatchObject({ success: 2 });
     expect(await readFile(join(base, 'app', 'main.py'), 'utf8')).not.toContain('# my own note');
     expect(await readFile(main, 'utf8')).toContain('# my own note');
   });

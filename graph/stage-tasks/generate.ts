@@ -9,7 +9,6 @@ import { writeFileAtomic } from '../../core/atomic-fs.js';
 import { canonicalJson } from '../../core/canonical-json.js';
 import { qlfVersion } from '../../core/package-info.js';
 import { resolveInside } from '../../core/safe-path.js';
-import { snapshotSource } from '../../core/source-tree.js';
 import { localBaseDir, serviceDirOf } from '../../core/working-copy.js';
 import type { GeneratedTree } from '../../schemas/generated-tree.js';
 import type { GenerationLock } from '../../schemas/generation-lock.js';
@@ -84,6 +83,8 @@ export const generateTask = defineStageTask({
   async snapshot({ config, brief, targetDir, snapshotDir, published, outputsDir }) {
     // Unpublished (a run that writes nothing), downstream stages read the pristine tree.
     const from = published ? serviceDirOf(config, brief.file) : join(outputsDir, GENERATED_DIR);
+    // Loaded here: a warm run takes no snapshot and never needs the ignore-file parser.
+    const { snapshotSource } = await import('../../core/source-tree.js');
     const manifest = await snapshotSource(from, join(snapshotDir, 'service'));
     if (published) {
       const file = join(targetDir, SOURCE_MANIFEST);

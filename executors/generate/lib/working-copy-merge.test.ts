@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LOCK_FILE } from '../../../core/source-tree.js';
+import { LOCK_FILE } from '../../../core/never-shipped.js';
 import type { GeneratedTree } from '../../../schemas/generated-tree.js';
 import { type FileWriter, type MergeReport, mergeIntoWorkingCopy } from './working-copy-merge.js';
 

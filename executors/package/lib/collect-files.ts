@@ -3,7 +3,7 @@
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { inputError } from '../../../core/errors.js';
-import { neverShipped } from '../../../core/source-tree.js';
+import { neverShipped } from '../../../core/never-shipped.js';
 import type { TarEntry } from '../../../core/tar.js';
 
 /** Every regular file under `root`, with POSIX paths relative to it, sorted. Symlinks are refused: they may escape. */
