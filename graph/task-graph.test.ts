@@ -69,6 +69,15 @@ describe('discoverBriefs', () => {
     expect(narrowed.map((b) => b.name)).toEqual(['beta']);
   });
 
+  it('with the index, does not walk into the working copies of briefs it knows (a working copy holds no brief)', async () => {
+    const ws = await makeWorkspace({ a: 'name: alpha\n' });
+    const config = await ws.config();
+    expect((await discoverBriefs(config, { index: true })).map((b) => b.name)).toEqual(['alpha']);
+    await ws.write('briefs/a/service/nested/brief.qlf.yaml', 'name: nested\n');
+    await ws.write('briefs/b/brief.qlf.yaml', 'name: beta\n');
+    expect((await discoverBriefs(config, { index: true })).map((b) => b.name)).toEqual(['alpha', 'beta']);
+  });
+
   it('rejects two briefs with one name, naming both files', async () => {
     const ws = await makeWorkspace({ a: 'name: same\n', b: 'name: same\n' });
     const error = await discoverBriefs(await ws.config()).catch((e: unknown) => e);
