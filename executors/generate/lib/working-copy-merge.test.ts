@@ -216,6 +216,23 @@ describe('mergeIntoWorkingCopy', () => {
     expect(await read(service, LOCK_FILE)).not.toBe(lockBefore);
   });
 
+  it('never writes over a file saved while it merges: stops, and the next run merges the save', async () => {
+    await writeGeneratedTree(tree({ 'a.txt': 'a\n', 'b.txt': 'b\n' }), service, base);
+    const next = tree({ 'a.txt': 'a2\n', 'b.txt': 'b2\n' });
+    // The user saves b.txt just as the merge writes a.txt.
+    const racing: FileWriter = async (absPath, content) => {
+      await writeFile(absPath, content);
+      if (absPath.endsWith('a.txt')) await writeFile(join(service, 'b.txt'), 'mine\n');
+    };
+    await expect(writeGeneratedTree(next, service, base, { writeFile: racing })).rejects.toMatchObject({
+      code: 'E_SOURCE_CHANGED',
+    });
+    expect(await read(service, 'b.txt')).toBe('mine\n');
+    const report = await writeGeneratedTree(next, service, base);
+    expect(report).toMatchObject({ unchanged: ['a.txt'], conflicts: ['b.txt'] });
+    expect(await read(service, 'b.txt')).toBe('<<<<<<< yours\nmine\n||||||| base\nb\n=======\nb2\n>>>>>>> generated\n');
+  });
+
   it.each([['../escape.txt'], ['/etc/passwd'], ['a/./b'], ['a\\b'], ['']])(
     'refuses the unsafe path %j before touching anything',
     async (path) => {

@@ -244,12 +244,15 @@ export async function mergeIntoWorkingCopy(
     kept: [],
   };
   const actions = new Map<string, Action>();
+  /** Each working-copy file as the merge read it: a file saved since is not overwritten. */
+  const seen = new Map<string, string | undefined>();
   const refused: string[] = [];
   const baseUnknown: string[] = [];
 
   for (const [path, next] of generated) {
     const was = base.get(path);
     const current = fresh ? undefined : await readIfFile(serviceDir, path);
+    seen.set(path, current);
     const nextDigest = sha256(next.content);
     if (current === undefined) {
       if (was === undefined) {
@@ -285,6 +288,7 @@ export async function mergeIntoWorkingCopy(
   for (const [path, was] of base) {
     if (generated.has(path)) continue;
     const current = await readIfFile(serviceDir, path);
+    seen.set(path, current);
     if (current === undefined) continue;
     if (sha256(current) === was.sha256) {
       actions.set(path, { kind: 'remove' });
@@ -317,6 +321,13 @@ export async function mergeIntoWorkingCopy(
   await mkdir(serviceDir, { recursive: true });
   for (const [path, action] of [...actions].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const target = resolveInside(serviceDir, path);
+    // Saved by the user while qlf merged: stop before writing over it (the lock is still the old one, so the next run
+    // merges again, with the new save).
+    if ((await readIfFile(serviceDir, path)) !== seen.get(path)) {
+      throw workError('E_SOURCE_CHANGED', `${target} changed while qlf was merging into it`, {
+        hint: 'Run again: the merge starts over from the file as it is now.',
+      });
+    }
     if (action.kind === 'write') {
       await mkdir(dirname(target), { recursive: true });
       await writer(target, action.content, action.mode);
