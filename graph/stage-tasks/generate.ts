@@ -2,7 +2,7 @@
 // will record (`generated.lock.json`). Publishing merges that tree into the service's working copy, the user's source
 // (a three-way merge that keeps every edit); a conflict fails the task. Downstream stages read a snapshot of the
 // working copy, and their task hashes its content: what the user edited is what is verified, built and packaged.
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { listFiles } from '../../cache/file-tree.js';
 import { writeFileAtomic } from '../../core/atomic-fs.js';
@@ -22,12 +22,16 @@ export const GENERATED_LOCK = 'generated.lock.json';
 /** The manifest of the working copy's shipped files after the merge: what downstream stages (and Nx hashes) read. */
 export const SOURCE_MANIFEST = 'source.json';
 
-/** Reads a generated folder back into a tree (for publishing a cached or freshly written output). */
-async function readTree(name: string, dir: string): Promise<GeneratedTree> {
+/**
+ * Reads a generated folder (a fresh or cached output) back into a tree. Modes come from its lock, as the generator set
+ * them: the files' own modes went through this machine's umask and the cache.
+ */
+async function readTree(name: string, dir: string, lock: GenerationLock): Promise<GeneratedTree> {
   const files = await Promise.all(
     (await listFiles(dir)).map(async (path) => {
       const abs = join(dir, ...path.split('/'));
-      return { path, content: await readFile(abs, 'utf8'), mode: (await stat(abs)).mode & 0o777, agent: 'qlf-cache' };
+      const mode = lock.files[path]?.mode ?? 0o644;
+      return { path, content: await readFile(abs, 'utf8'), mode, agent: 'qlf-cache' };
     }),
   );
   return { name, files, agents: [] };
@@ -69,7 +73,7 @@ export const generateTask = defineStageTask({
     );
     const { generateFromRecordedIr } = await import('../../executors/generate/generate.js');
     const lock = JSON.parse(await readFile(join(sourceDir, GENERATED_LOCK), 'utf8')) as GenerationLock;
-    const tree = await readTree(brief.name, join(sourceDir, GENERATED_DIR));
+    const tree = await readTree(brief.name, join(sourceDir, GENERATED_DIR), lock);
     const serviceDir = serviceDirOf(config, brief.file);
     const outcome = await mergeIntoWorkingCopy(tree, serviceDir, {
       localBase: localBaseDir(config, brief.name),

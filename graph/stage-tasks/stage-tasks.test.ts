@@ -1,6 +1,6 @@
 // The real stage tasks inside the engine. Generate and verify join as they become runnable; the fake downstream tasks
 // stand in for them where a test is about the engine around compile.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listFiles } from '../../cache/file-tree.js';
@@ -75,6 +75,27 @@ describe('stage tasks', () => {
     const second = await run();
     expect(second.tasks.map((t) => t.status)).toEqual(['success', 'cached']);
     expect(await readFile(join(service, edited), 'utf8')).toContain('# my own note');
+  });
+
+  it('the lock and the working copy get the generator’s modes, whatever the umask', async () => {
+    const run = async (umask: number) => {
+      const ws = await makeWorkspace({ ledger });
+      const old = process.umask(umask);
+      try {
+        await runGraph({ config: await ws.config(), executor: 'inline', stageTasks: [compileTask, generateTask] });
+      } finally {
+        process.umask(old);
+      }
+      const service = join(ws.root, 'briefs', 'ledger', 'service');
+      return {
+        lock: await readFile(join(service, 'qlf.lock.json'), 'utf8'),
+        mode: (await stat(join(service, 'app', 'main.py'))).mode & 0o777,
+      };
+    };
+    const usual = await run(0o022);
+    const strict = await run(0o077);
+    expect(strict.lock).toBe(usual.lock);
+    expect([usual.mode, strict.mode]).toEqual([0o644, 0o644]);
   });
 
   it('real verify: the report is published and decides the task status; a pass is cached', {
