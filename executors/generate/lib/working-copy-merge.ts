@@ -299,14 +299,15 @@ export async function mergeIntoWorkingCopy(
   }
   for (const list of Object.values(report)) list.sort();
 
-  const finalContent = async (path: string): Promise<string | undefined> => {
+  // Each generated path as the merge leaves it: what it writes, else the file as read above.
+  const finalContent = (path: string): string | undefined => {
     const action = actions.get(path);
     if (action) return action.kind === 'write' ? action.content : undefined;
-    return fresh ? undefined : readIfFile(serviceDir, path);
+    return seen.get(path);
   };
   const unresolved: MergeOutcome['unresolved'] = [];
   for (const path of generated.keys()) {
-    const content = await finalContent(path);
+    const content = finalContent(path);
     if (content !== undefined && hasConflictMarkers(content)) unresolved.push({ path, hunks: conflictHunks(content) });
   }
   unresolved.sort((a, b) => (a.path < b.path ? -1 : 1));
