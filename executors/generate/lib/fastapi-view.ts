@@ -5,7 +5,15 @@ import type { IR, IREntity, IRField } from '../../../schemas/ir.js';
 import { type AuditColumns, BUILT_IN_AUDIT, overlayAudit } from './audit-view.js';
 import { type DataSubjectView, dataSubject } from './data-subject-view.js';
 import { type PaginationView, pageParameterNames, paginationView } from './pagination.js';
-import { isEncrypted, isMaskedLast4, type PhysicalTable, physicalModel, snakeCase } from './physical-model.js';
+import {
+  isEncrypted,
+  isMaskedLast4,
+  type PhysicalTable,
+  physicalModel,
+  type SqlDatabase,
+  snakeCase,
+  sqlDatabase,
+} from './physical-model.js';
 import { columnLine, fieldArgs, modelAttr, PY_TYPES, pyString, pyType } from './python-types.js';
 import { authEnabled, basePath, isReadOnlyEntity, issuesTokens, type Route, routeTable } from './routes.js';
 
@@ -93,6 +101,8 @@ export interface FastapiView {
   version: string;
   basePath: string;
   auth: 'none' | 'jwt' | 'oauth2' | 'api-key';
+  /** The production database the brief targets (`stack.database`): its driver is pinned, `.env.example` points at it. */
+  database: SqlDatabase;
   authEnabled: boolean;
   issuesTokens: boolean;
   entities: ViewEntity[];
@@ -316,6 +326,7 @@ export function fastapiView(ir: IR, qlfVersion: string): FastapiView {
     version: qlfVersion,
     basePath: basePath(ir),
     auth: ir.api.auth.value,
+    database: sqlDatabase(ir),
     authEnabled: authEnabled(ir),
     issuesTokens: issuesTokens(ir),
     entities,

@@ -3,6 +3,19 @@
 import type { FieldType } from '../../../schemas/common.js';
 import type { IR, IREntity, IRField } from '../../../schemas/ir.js';
 
+/** The databases generated services run on; `stack.database` names one of them (compile refuses any other). */
+export const SQL_DATABASES = ['postgresql', 'mysql', 'sqlite'] as const;
+export type SqlDatabase = (typeof SQL_DATABASES)[number];
+
+/** The brief's database as a SQL database; compile has refused every other value before generation runs. */
+export function sqlDatabase(ir: IR): SqlDatabase {
+  const value = ir.stack.database.value;
+  if (!(SQL_DATABASES as readonly string[]).includes(value)) {
+    throw new Error(`${ir.name}: stack.database ${value} is not a SQL database qlf generates (compile should have refused it)`);
+  }
+  return value as SqlDatabase;
+}
+
 export type ColumnRole = 'id' | 'field' | 'encrypted' | 'last4' | 'hash' | 'foreign-key' | 'timestamp';
 
 export interface PhysicalColumn {
