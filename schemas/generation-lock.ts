@@ -2,6 +2,7 @@
 // It holds the IR and the digest of every generated file, so the merge base of the next regeneration can be derived
 // again on any machine (a fresh clone, CI), and checked byte for byte, without committing a second copy of the code.
 import { z } from 'zod';
+import { migrationStateSchema } from './migration-schema.js';
 
 export const lockedFileSchema = z.object({
   /** sha256 of the file as qlf generated it (the merge base), not as it is now. */
@@ -20,5 +21,10 @@ export const generationLockSchema = z.object({
   files: z.record(z.string(), lockedFileSchema),
   /** The IR the files were generated from (the merge base is generated from it again when not cached locally). */
   ir: z.record(z.string(), z.unknown()),
+  /**
+   * The schema qlf's Alembic revisions build and the revisions it wrote: the next schema change becomes the revision
+   * after the chain's head. Absent for services without migrations (and before the first generation).
+   */
+  migrations: migrationStateSchema.optional(),
 });
 export type GenerationLock = z.infer<typeof generationLockSchema>;

@@ -10,7 +10,7 @@ import { runCompile } from '../../executors/compile/compile.js';
 import { describeIR } from '../../executors/compile/lib/describe-ir.js';
 import { readBriefFile } from '../../executors/compile/lib/load-brief.js';
 import { briefFromSentence } from '../../executors/compile/lib/sentence-brief.js';
-import { generateFromRecordedIr, runGenerate } from '../../executors/generate/generate.js';
+import { generateFromRecordedIr, migrationSchemaOf, runGenerate } from '../../executors/generate/generate.js';
 import {
   assertNoConflicts,
   describeConflicts,
@@ -43,8 +43,24 @@ function summaryLine(outcome: MergeOutcome, prefix: string): string {
   return parts.join(', ');
 }
 
+/** The revision line and one line per warning a person should review, when the schema changed. */
+function revisionLines(outcome: MergeOutcome, prefix: string): string[] {
+  if (!outcome.revision) return [];
+  const { path, message, warnings } = outcome.revision;
+  return [
+    `migration ${prefix}${path} (${message})`,
+    ...warnings.map((warning) => `warning: ${warning.destructive ? 'DESTRUCTIVE, review before production: ' : ''}${warning.message}`),
+  ];
+}
+
 function mergeJson(outcome: MergeOutcome) {
-  return { ...outcome.report, unresolved: outcome.unresolved, baseUnknown: outcome.baseUnknown, wrote: outcome.wrote };
+  return {
+    ...outcome.report,
+    unresolved: outcome.unresolved,
+    baseUnknown: outcome.baseUnknown,
+    wrote: outcome.wrote,
+    ...(outcome.revision ? { revision: outcome.revision } : {}),
+  };
 }
 
 export default defineCommand({
@@ -123,6 +139,7 @@ export default defineCommand({
       ir: JSON.parse(json) as Record<string, unknown>,
       generator: { qlf: qlfVersion(), provider: config.generate.provider },
       regenerate: generateFromRecordedIr,
+      schema: migrationSchemaOf(ir),
       dryRun: values['dry-run'] === true,
     });
     if (values['dry-run']) {
@@ -133,6 +150,7 @@ export default defineCommand({
         );
         out.print(`\n${out.style.bold('Regeneration')} (dry run, nothing written) → ${where}`);
         out.print(summaryLine(outcome, 'would be '));
+        for (const line of revisionLines(outcome, 'would be written: ')) out.print(`  ${line}`);
         for (const line of describeConflicts(outcome.unresolved))
           out.print(`  ${out.style.yellow('conflict')} ${line}`);
       }
@@ -150,6 +168,7 @@ export default defineCommand({
         );
       }
       out.print(`${out.style.green('generated')} ${ir.name} → ${where}: ${summaryLine(outcome, '')}`);
+      for (const line of revisionLines(outcome, 'written: ')) out.print(`  ${line}`);
       for (const line of describeConflicts(outcome.unresolved))
         out.info(`${out.style.yellow('conflict')} ${join(where, line)}`);
     }

@@ -3,9 +3,12 @@ import { workError } from '../../core/errors.js';
 import { qlfVersion } from '../../core/package-info.js';
 import type { GeneratedFile, GeneratedTree } from '../../schemas/generated-tree.js';
 import type { IR } from '../../schemas/ir.js';
+import type { MigrationSchema } from '../../schemas/migration-schema.js';
 import { ALL_AGENTS } from './agents/index.js';
 import type { AgentContext, GeneratorAgent } from './lib/agent.js';
 import { selectAgents } from './lib/registry.js';
+import { migrationSchema } from './lib/migrations/schema-model.js';
+import { SQL_DATABASES } from './lib/physical-model.js';
 import { assertSafeRelativePath } from './lib/relative-path.js';
 
 function byPath(a: GeneratedFile, b: GeneratedFile): number {
@@ -78,4 +81,13 @@ export async function generateFromRecordedIr(ir: Record<string, unknown>): Promi
   const { irSchema } = await import('../../schemas/ir.js');
   const parsed = irSchema.safeParse(ir);
   return parsed.success ? runGenerate(parsed.data) : { name: '', files: [], agents: [] };
+}
+
+/**
+ * The schema the service's Alembic revisions must build, for services that have them (the FastAPI backend on a SQL
+ * database); the merge writes the next revision when it differs from the one the working copy's lock records.
+ */
+export function migrationSchemaOf(ir: IR): MigrationSchema | undefined {
+  const sql = (SQL_DATABASES as readonly string[]).includes(ir.stack.database.value);
+  return ir.stack.backend.value === 'fastapi' && sql ? migrationSchema(ir) : undefined;
 }

@@ -71,7 +71,8 @@ export const generateTask = defineStageTask({
     const { mergeIntoWorkingCopy, assertNoConflicts, describeMerge } = await import(
       '../../executors/generate/lib/working-copy-merge.js'
     );
-    const { generateFromRecordedIr } = await import('../../executors/generate/generate.js');
+    const { generateFromRecordedIr, migrationSchemaOf } = await import('../../executors/generate/generate.js');
+    const { irSchema } = await import('../../schemas/ir.js');
     const lock = JSON.parse(await readFile(join(sourceDir, GENERATED_LOCK), 'utf8')) as GenerationLock;
     const tree = await readTree(brief.name, join(sourceDir, GENERATED_DIR), lock);
     const serviceDir = serviceDirOf(config, brief.file);
@@ -80,6 +81,7 @@ export const generateTask = defineStageTask({
       ir: lock.ir,
       generator: lock.generator,
       regenerate: generateFromRecordedIr,
+      schema: migrationSchemaOf(irSchema.parse(lock.ir)),
     });
     assertNoConflicts(outcome, relative(config.root, serviceDir));
     return describeMerge(outcome);

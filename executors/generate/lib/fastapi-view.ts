@@ -14,7 +14,8 @@ import {
   snakeCase,
   sqlDatabase,
 } from './physical-model.js';
-import { columnLine, fieldArgs, modelAttr, PY_TYPES, pyString, pyType } from './python-types.js';
+import { constraintName, schemaTable, supportTables } from './migrations/schema-table.js';
+import { columnLine, fieldArgs, modelAttr, PY_TYPES, pyString, pyType, tableArgsLines } from './python-types.js';
 import { authEnabled, basePath, isReadOnlyEntity, issuesTokens, type Route, routeTable } from './routes.js';
 
 export type ResponseMode = 'full' | 'mask-last4' | 'omit';
@@ -103,12 +104,20 @@ export interface FastapiView {
   auth: 'none' | 'jwt' | 'oauth2' | 'api-key';
   /** The production database the brief targets (`stack.database`): its driver is pinned, `.env.example` points at it. */
   database: SqlDatabase;
+  /** The brief's name as a database name (`order-service` → `order_service`), for examples. */
+  dbName: string;
   authEnabled: boolean;
   issuesTokens: boolean;
   entities: ViewEntity[];
   /** How list endpoints page: `ir.api.pagination`. */
   pagination: PaginationView;
-  joinTables: { name: string; left: { table: string; column: string }; right: { table: string; column: string } }[];
+  joinTables: {
+    name: string;
+    left: { table: string; column: string; fk: string };
+    right: { table: string; column: string; fk: string };
+    primaryKey: string;
+    index: string;
+  }[];
   routes: Route[];
   overlayRoutes: Route[];
   encryption: boolean;
@@ -122,6 +131,8 @@ export interface FastapiView {
   idempotency: boolean;
   idempotencyModel: string;
   idempotencyTable: string;
+  /** `__table_args__` body lines of the built-in audit and idempotency models, keyed by table name. */
+  supportTableArgs: Record<string, string[]>;
   rateLimitPerMinute?: number;
   retentionDays: number;
   gdpr?: DataSubjectView;
@@ -164,6 +175,18 @@ function byKey<T>(key: (item: T) => string): (a: T, b: T) => number {
 }
 
 const MONEY_NAME = /amount|price|total|balance|fee|cost|value|sum/;
+
+/** The model's body: `__table_args__`, columns (foreign keys named as the migrations name them), relationships. */
+function modelLines(table: PhysicalTable, relationships: string[]): string[] {
+  const schema = schemaTable(table.name, table.columns);
+  const fkNames = new Map(schema.foreignKeys.map((fk) => [fk.column, fk.name]));
+  const args = tableArgsLines(schema);
+  return [
+    ...(args.length > 0 ? [...args, ''] : []),
+    ...table.columns.map((column) => columnLine(column, fkNames.get(column.name))),
+    ...relationships,
+  ];
+}
 
 function buildEntities(ir: IR, routes: Route[]): ViewEntity[] {
   const model = physicalModel(ir);
@@ -274,7 +297,7 @@ function buildEntities(ir: IR, routes: Route[]): ViewEntity[] {
       module: entity.table,
       singular,
       fields,
-      modelLines: [...table.columns.map(columnLine), ...(relationshipLines.get(entity.name) ?? [])],
+      modelLines: modelLines(table, relationshipLines.get(entity.name) ?? []),
       foreignKeys,
       manyToMany: (manyToMany.get(entity.name) ?? []).sort(byKey((m) => m.attr)),
       classified,
@@ -327,14 +350,21 @@ export function fastapiView(ir: IR, qlfVersion: string): FastapiView {
     basePath: basePath(ir),
     auth: ir.api.auth.value,
     database: sqlDatabase(ir),
+    dbName: ir.name.replaceAll('-', '_'),
     authEnabled: authEnabled(ir),
     issuesTokens: issuesTokens(ir),
     entities,
     pagination: paginationView(ir),
     joinTables: physicalModel(ir).joinTables.map((join) => ({
       name: join.name,
-      left: { table: join.left.table, column: join.left.column },
-      right: { table: join.right.table, column: join.right.column },
+      left: { table: join.left.table, column: join.left.column, fk: constraintName('fk', join.name, join.left.column) },
+      right: {
+        table: join.right.table,
+        column: join.right.column,
+        fk: constraintName('fk', join.name, join.right.column),
+      },
+      primaryKey: constraintName('pk', join.name, 'ids'),
+      index: constraintName('ix', join.name, join.right.column),
     })),
     routes,
     overlayRoutes: routes.filter((route) => route.kind === 'overlay'),
@@ -347,6 +377,15 @@ export function fastapiView(ir: IR, qlfVersion: string): FastapiView {
     idempotency: entities.some((entity) => entity.idempotent),
     idempotencyModel: idem.model,
     idempotencyTable: idem.table,
+    supportTableArgs: Object.fromEntries(
+      supportTables({
+        audit: ir.controls.auditLog,
+        auditFromOverlay: fromOverlay !== undefined,
+        auditTable: audit.table,
+        idempotency: entities.some((entity) => entity.idempotent),
+        idempotencyTable: idem.table,
+      }).map((table) => [table.name, tableArgsLines(table)]),
+    ),
     rateLimitPerMinute: ir.controls.rateLimitPerMinute,
     retentionDays: ir.controls.retentionDays ?? 365 * 7,
     gdpr: dataSubject(entities, routes),

@@ -1,6 +1,7 @@
 // Python spellings of IR types for the FastAPI templates: Pydantic annotations and constraints, SQLAlchemy columns.
 import type { FieldType } from '../../../schemas/common.js';
 import type { IRField } from '../../../schemas/ir.js';
+import type { SchemaTable } from '../../../schemas/migration-schema.js';
 import type { PhysicalColumn } from './physical-model.js';
 
 /** Money columns: 18 digits, 2 after the point; the SQL migrations use the same precision. */
@@ -114,17 +115,17 @@ function saType(column: PhysicalColumn): string {
   }
 }
 
-export function columnLine(column: PhysicalColumn): string {
+/** The model line of a column; `fkName` names its foreign key as the migrations do. */
+export function columnLine(column: PhysicalColumn, fkName?: string): string {
   if (column.role === 'id') return 'id = sa.Column(sa.Integer(), primary_key=True, autoincrement=True)';
   const args = [saType(column)];
   if (column.references) {
+    const name = fkName ? `, name=${pyString(fkName)}` : '';
     args.push(
-      `sa.ForeignKey(${pyString(`${column.references.table}.id`)}, ondelete=${pyString(column.references.onDelete)})`,
+      `sa.ForeignKey(${pyString(`${column.references.table}.id`)}, ondelete=${pyString(column.references.onDelete)}${name})`,
     );
   }
   args.push(`nullable=${column.nullable ? 'True' : 'False'}`);
-  if (column.unique) args.push('unique=True');
-  if (column.index) args.push('index=True');
   if (column.role === 'timestamp') {
     args.push('default=utcnow');
     if (column.name === 'updated_at') args.push('onupdate=utcnow');
@@ -132,4 +133,28 @@ export function columnLine(column: PhysicalColumn): string {
   const attr = modelAttr(column.name);
   if (attr !== column.name) args.unshift(pyString(column.name));
   return `${attr} = sa.Column(${args.join(', ')})`;
+}
+
+/**
+ * `__table_args__` entries: unique constraints, indexes and enum checks, named exactly as the Alembic revisions name
+ * them, so `alembic revision --autogenerate` finds nothing to change after `alembic upgrade head`.
+ */
+export function tableArgs(table: SchemaTable): string[] {
+  return [
+    ...table.uniques.map(
+      (unique) => `sa.UniqueConstraint(${unique.columns.map(pyString).join(', ')}, name=${pyString(unique.name)})`,
+    ),
+    ...table.indexes.map((index) => `sa.Index(${pyString(index.name)}, ${index.columns.map(pyString).join(', ')})`),
+    ...table.checks.map(
+      (check) =>
+        `sa.CheckConstraint(sa.column(${pyString(check.column)}).in_([${check.values.map(pyString).join(', ')}]), name=${pyString(check.name)})`,
+    ),
+  ];
+}
+
+/** `__table_args__ = (...)` as model body lines (indented relative to the class body), or none. */
+export function tableArgsLines(table: SchemaTable): string[] {
+  const args = tableArgs(table);
+  if (args.length === 0) return [];
+  return ['__table_args__ = (', ...args.map((arg) => `    ${arg},`), ')'];
 }

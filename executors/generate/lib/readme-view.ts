@@ -18,15 +18,36 @@ export function cell(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').replaceAll('|', '\\|');
 }
 
+/** An example URL for the brief's database (no password: that comes from a secret store). */
+export function databaseExample(database: 'postgresql' | 'mysql' | 'sqlite', dbName: string): string {
+  if (database === 'sqlite') return 'sqlite:///./app.db';
+  return database === 'mysql' ? `mysql://${dbName}@localhost:3306/${dbName}` : `postgresql://${dbName}@localhost:5432/${dbName}`;
+}
+
 /** The environment variables `app/settings.py` reads, in the order it reads them. */
 export function readmeSettings(ir: IR, qlfVersion: string): ReadmeSetting[] {
   const view = fastapiView(ir, qlfVersion);
   const settings: ReadmeSetting[] = [
+    view.database === 'sqlite'
+      ? {
+          name: 'DATABASE_URL',
+          required: false,
+          default: 'sqlite:///./app.db',
+          meaning: 'Database URL: SQLite by default; `postgresql://…` and `mysql://…` work too.',
+        }
+      : {
+          name: 'DATABASE_URL',
+          required: true,
+          meaning: `Database URL, e.g. \`${databaseExample(view.database, view.dbName)}\` (the password belongs in a secret store).`,
+        },
+    { name: 'DB_POOL_SIZE', required: false, default: '5', meaning: 'Connections kept open per process.' },
+    { name: 'DB_MAX_OVERFLOW', required: false, default: '10', meaning: 'Extra connections allowed under load.' },
+    { name: 'DB_POOL_TIMEOUT', required: false, default: '30', meaning: 'Seconds a request waits for a free connection.' },
     {
-      name: 'DATABASE_URL',
+      name: 'DB_POOL_RECYCLE',
       required: false,
-      default: 'sqlite:///./app.db',
-      meaning: 'SQLAlchemy database URL, e.g. `postgresql://user:password@host:5432/db`.',
+      default: '1800',
+      meaning: 'Seconds after which a connection is replaced (before a proxy or server drops it).',
     },
     { name: 'LOG_LEVEL', required: false, default: 'INFO', meaning: 'Log level: DEBUG, INFO, WARNING or ERROR.' },
     {
@@ -115,6 +136,7 @@ export function readmeView(ir: IR, qlfVersion: string) {
     version: qlfVersion,
     domain: ir.domain.value,
     auth: view.auth,
+    database: view.database,
     issuesTokens: view.issuesTokens,
     basePath: view.basePath,
     pagination: view.pagination,

@@ -13,7 +13,10 @@ import { noteOwnWrite } from '../../../core/own-writes.js';
 import { resolveInside } from '../../../core/safe-path.js';
 import type { GeneratedTree } from '../../../schemas/generated-tree.js';
 import { type GenerationLock, generationLockSchema } from '../../../schemas/generation-lock.js';
+import type { MigrationSchema } from '../../../schemas/migration-schema.js';
 import { conflictHunks, hasConflictMarkers, mergeFile } from './merge.js';
+import { planRevision } from './migrations/plan-revision.js';
+import type { MigrationWarning } from './migrations/schema-diff.js';
 import { assertSafeRelativePath } from './relative-path.js';
 
 /** What happened to each path, relative to the working copy; every list is sorted. */
@@ -48,6 +51,8 @@ export interface MergeOutcome {
   baseUnknown: string[];
   /** Whether anything was written (false for a dry run). */
   wrote: boolean;
+  /** The Alembic revision this generation added (the schema changed), with what a person should review in it. */
+  revision?: { path: string; message: string; warnings: MigrationWarning[] };
 }
 
 /** Writes one file whose folder exists; injectable so tests can make a write fail part-way. */
@@ -62,6 +67,11 @@ export interface MergeOptions {
   generator: GenerationLock['generator'];
   /** Generates the tree of an earlier IR (read from the lock) when the local copy of the base is missing or stale. */
   regenerate: (ir: Record<string, unknown>) => Promise<GeneratedTree>;
+  /**
+   * The database schema of the new generation: when it differs from the one the lock records, the next Alembic
+   * revision is written under `migrations/versions/` (never over an existing file) and the lock records the schema.
+   */
+  schema?: MigrationSchema;
   /** Work out the outcome without writing anything. */
   dryRun?: boolean;
   /** @default atomic write (temp file, fsync, rename) with the mode set */
@@ -312,7 +322,23 @@ export async function mergeIntoWorkingCopy(
   }
   unresolved.sort((a, b) => (a.path < b.path ? -1 : 1));
   const outcome: MergeOutcome = { report, unresolved, baseUnknown: baseUnknown.sort(), wrote: false };
-  const lockText = canonicalJson(lockOf(tree, options.ir, options.generator));
+  const nextLock = lockOf(tree, options.ir, options.generator);
+  if (options.schema) {
+    const planned = await planRevision(serviceDir, tree.name, lock?.migrations, options.schema);
+    nextLock.migrations = planned.state;
+    if (planned.file) {
+      const { path, content, message, warnings } = planned.file;
+      if (generated.has(path) || (!fresh && (await readIfFile(serviceDir, path)) !== undefined)) {
+        throw workError('E_GENERATED_CLASH', `${join(serviceDir, path)} exists: qlf never writes over a revision`, {
+          hint: 'Give your revision another file name, then generate again.',
+        });
+      }
+      seen.set(path, undefined);
+      actions.set(path, { kind: 'write', content, mode: DEFAULT_MODE });
+      outcome.revision = { path, message, warnings };
+    }
+  }
+  const lockText = canonicalJson(nextLock);
   const oldLockText = lock ? canonicalJson(lock) : undefined;
   if (options.dryRun) return outcome;
   if (actions.size === 0 && lockText === oldLockText && (await localBaseMatches(options.localBase, generated))) {
@@ -405,5 +431,11 @@ export function describeMerge(outcome: MergeOutcome): string[] {
     list('working copy: merged without a base (this qlf generates the last base differently)', outcome.baseUnknown);
   }
   if (report.written.length > 0) lines.push(`working copy: wrote ${report.written.length} files`);
+  if (outcome.revision) {
+    lines.push(`migrations: wrote ${outcome.revision.path} (${outcome.revision.message})`);
+    for (const warning of outcome.revision.warnings) {
+      lines.push(`warning: migration ${warning.destructive ? 'is DESTRUCTIVE, review it: ' : ''}${warning.message}`);
+    }
+  }
   return lines;
 }

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { loadOverlayRegistry } from '../../../overlays/index.js';
 import type { IR, IREntity, IRField } from '../../../schemas/ir.js';
 import { runCompile } from '../../compile/compile.js';
-import { generateFromRecordedIr, runGenerate } from '../../generate/generate.js';
+import { generateFromRecordedIr, migrationSchemaOf, runGenerate } from '../../generate/generate.js';
 import { mergeIntoWorkingCopy } from '../../generate/lib/working-copy-merge.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../../examples/payments/brief.qlf.yaml', import.meta.url));
@@ -44,6 +44,7 @@ export async function generatePaymentsService(): Promise<GeneratedService> {
       ir: ir as unknown as Record<string, unknown>,
       generator: { qlf: 'test', provider: 'templates' },
       regenerate: generateFromRecordedIr,
+      schema: migrationSchemaOf(ir),
     });
   } catch (error) {
     await rm(root, { recursive: true, force: true });
