@@ -1,4 +1,5 @@
 // The compile stage: brief → canonical IR. Deterministic, offline and pattern-based; same brief, same bytes.
+
 import { canonicalJson } from '../../core/canonical-json.js';
 import { isQlfError, QlfError, workError } from '../../core/errors.js';
 import { applyOverlays, type OverlayRegistry, type OverlayRequest, resolveOverlays } from '../../overlays/index.js';
@@ -7,6 +8,7 @@ import type { ComplianceName } from '../../schemas/common.js';
 import { type IR, IR_VERSION, irSchema } from '../../schemas/ir.js';
 import type { Controls } from '../../schemas/overlay.js';
 import { type Analysis, analyze } from './lib/analyze.js';
+import { checkDatabase } from './lib/check-database.js';
 import { buildRelationships } from './lib/detect-relationships.js';
 import { byDefault, explicit, type Finding, WarningSink } from './lib/finding.js';
 import { locateInBrief, parseBrief } from './lib/load-brief.js';
@@ -23,6 +25,11 @@ export interface CompileInput {
   autoApplyThreshold: number;
   /** Overlays to apply on top of the brief's own (e.g. from `--overlay`). */
   extraOverlays?: string[];
+  /**
+   * Refuse what generation cannot build (an unsupported database, fields it cannot store). Only the analyser's
+   * accuracy measurement turns it off: it scores what was understood, buildable or not. @default true
+   */
+  checkBuildable?: boolean;
 }
 
 export interface CompileResult {
@@ -163,5 +170,7 @@ export async function runCompile(input: CompileInput): Promise<CompileResult> {
       hint: 'This is a qlf bug: report it with the brief.',
     });
   }
+  if (input.checkBuildable !== false)
+    checkDatabase(checked.data, brief, 'text' in source ? { text: source.text, file: source.file } : {});
   return { ir: checked.data, json: canonicalJson(checked.data) };
 }
