@@ -25,11 +25,22 @@ export const runnerResultSchema = z.object({
 });
 export type RunnerResult = z.infer<typeof runnerResultSchema>;
 
+/** What the test run really ran with: the interpreter, and every installed distribution the tests imported. */
+export const testedVersionsSchema = z.object({
+  /** `major.minor.micro` of the interpreter that ran the tests. */
+  python: z.string(),
+  /** PEP 503 name → version as `importlib.metadata` reports it (what pip sees), for each distribution imported. */
+  packages: z.record(z.string(), z.string()),
+});
+export type TestedVersions = z.infer<typeof testedVersionsSchema>;
+
 export const verifyReportSchema = z.object({
   name: z.string(),
   passed: z.boolean(),
   strict: z.boolean(),
   runners: z.array(runnerResultSchema),
   findings: z.array(findingSchema),
+  /** Absent when no test suite ran in Python (pytest skipped, timed out, or not selected). */
+  tested: testedVersionsSchema.optional(),
 });
 export type VerifyReport = z.infer<typeof verifyReportSchema>;

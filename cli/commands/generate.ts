@@ -49,7 +49,9 @@ function revisionLines(outcome: MergeOutcome, prefix: string): string[] {
   const { path, message, warnings } = outcome.revision;
   return [
     `migration ${prefix}${path} (${message})`,
-    ...warnings.map((warning) => `warning: ${warning.destructive ? 'DESTRUCTIVE, review before production: ' : ''}${warning.message}`),
+    ...warnings.map(
+      (warning) => `warning: ${warning.destructive ? 'DESTRUCTIVE, review before production: ' : ''}${warning.message}`,
+    ),
   ];
 }
 

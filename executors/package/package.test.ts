@@ -108,6 +108,22 @@ describe('runPackage', () => {
     if (manifest.vulnScan.status === 'skipped') expect(manifest.vulnScan.reason).toBe('trivy/grype not installed');
   });
 
+  it('records in the CycloneDX SBOM the version each dependency was tested with, from the verify report', async () => {
+    const entries = entriesOf((await runPackage(input, ctx)).capsule);
+    const bom = JSON.parse(new TextDecoder().decode(entries.find((e) => e.path === 'sbom/cyclonedx.json')!.content));
+    const tested = (name: string) =>
+      bom.components
+        .find((c: { name: string }) => c.name === name)
+        .properties.find((p: { name: string }) => p.name === 'qlf:tested-version')?.value;
+    expect(tested('uvicorn')).toBe('0.22.0');
+    expect(tested('fastapi')).toBe('0.92.0');
+    expect(tested('sqlalchemy')).toBeUndefined();
+    const untested = await runPackage({ ...input, verifyReport: { ...sampleVerifyReport, tested: undefined } }, ctx);
+    expect(
+      new TextDecoder().decode(entriesOf(untested.capsule).find((e) => e.path === 'sbom/cyclonedx.json')!.content),
+    ).not.toContain('qlf:tested-version');
+  });
+
   it('writes no wall-clock time anywhere: every date is the fixed epoch', async () => {
     const { capsule } = await runPackage(input, ctx);
     for (const entry of entriesOf(capsule)) {

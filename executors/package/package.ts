@@ -136,7 +136,7 @@ export async function runPackage(input: PackageInput, ctx: PackageContext): Prom
   const irText = canonicalJson(ir);
   const irSha256 = sha256(irText);
   const subject = { name: ir.name, irSha256, qlfVersion: ctx.qlfVersion };
-  const sboms = await buildSboms(subject, source, epoch, ctx.sbomGenerator);
+  const sboms = await buildSboms(subject, source, epoch, ctx.sbomGenerator, input.verifyReport?.tested?.packages);
   const image = input.build?.image && !('skipped' in input.build.image) ? input.build.image.tag : undefined;
   const docs = renderDocs(
     docsModel({

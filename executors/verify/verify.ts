@@ -4,6 +4,7 @@ import { inputError } from '../../core/errors.js';
 import { DEFAULT_PYTHON_MODULES, type FoundPython, findPython, probePython } from '../../core/python.js';
 import type { RunnerResult, VerifyFinding, VerifyReport } from '../../schemas/verify-report.js';
 import { gate } from './lib/gate.js';
+import { mergeTestedVersions } from './lib/imported-versions.js';
 import type { RunnerContext, VerifyContext, VerifyInput, VerifyRunner } from './lib/runner.js';
 import { RUNNER_NAMES, RUNNERS } from './runners/index.js';
 
@@ -56,6 +57,7 @@ export async function runVerify(input: VerifyInput, ctx: VerifyContext): Promise
   const runnerCtx: RunnerContext = { ...ctx, env, pythonInfo: await resolvePython(ctx, env) };
   const results: RunnerResult[] = [];
   const findings: VerifyFinding[] = [];
+  let tested: VerifyReport['tested'];
   for (const runner of runners) {
     const started = performance.now();
     let outcome: Awaited<ReturnType<VerifyRunner['run']>>;
@@ -73,6 +75,7 @@ export async function runVerify(input: VerifyInput, ctx: VerifyContext): Promise
     });
     ctx.onRunnerDone?.(results.at(-1)!, Math.round(performance.now() - started));
     findings.push(...outcome.findings.map((finding) => ({ ...finding, runner: runner.name })));
+    tested = mergeTestedVersions(tested, outcome.tested);
   }
   findings.sort(byPlace);
   return {
@@ -81,5 +84,6 @@ export async function runVerify(input: VerifyInput, ctx: VerifyContext): Promise
     strict: ctx.strict,
     runners: results,
     findings,
+    ...(tested ? { tested } : {}),
   };
 }

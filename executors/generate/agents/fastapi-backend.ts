@@ -2,6 +2,7 @@
 import type { IR } from '../../../schemas/ir.js';
 import type { AgentContext, GeneratorAgent } from '../lib/agent.js';
 import { fastapiView } from '../lib/fastapi-view.js';
+import { pythonRequirements } from '../lib/python-pins.js';
 import { renderTemplate } from '../lib/render.js';
 
 type File = { path: string; content: string };
@@ -28,7 +29,8 @@ export function backendFiles(ir: IR, ctx: AgentContext): File[] {
     render('app/main.py'),
     render('app/routers/__init__.py'),
     render('app/routers/health.py'),
-    render('requirements.txt'),
+    render('requirements.txt', 'requirements.txt', { pins: pythonRequirements(view) }),
+    render('requirements-dev.txt', 'requirements-dev.txt', { pins: pythonRequirements(view) }),
     render('env.example', '.env.example'),
     render('gitignore', '.gitignore'),
     render('pyproject.toml'),

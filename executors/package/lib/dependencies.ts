@@ -1,5 +1,8 @@
 // Reads the generated service's declared dependencies (requirements.txt, package.json) for the SBOMs. Versions are
 // recorded as declared: an exact pin becomes the purl version, a range stays a range and the purl carries no version.
+import { normalizePypiName, readRequirementLines } from '../../../core/requirements-txt.js';
+
+export { normalizePypiName };
 
 export interface Dependency {
   ecosystem: 'pypi' | 'npm';
@@ -14,11 +17,8 @@ export interface Dependency {
   /** File the declaration came from, relative to the service root. */
   source: string;
   scope: 'required' | 'optional';
-}
-
-/** PEP 503 name normalisation, which the pypi purl type also asks for. */
-export function normalizePypiName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
+  /** The version the verify stage's test run imported (PyPI only), when a verify report was given. */
+  testedVersion?: string;
 }
 
 function purlEncode(segment: string): string {
@@ -27,29 +27,15 @@ function purlEncode(segment: string): string {
 
 /** Parses requirements.txt lines; options (`-r`, `--hash`, `-e`) and URLs are skipped, markers and extras dropped. */
 export function parseRequirements(text: string, source: string): Dependency[] {
-  const deps: Dependency[] = [];
-  const logical = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/);
-  for (const raw of logical) {
-    const line = raw.replace(/(^|\s)#.*$/, '').trim();
-    if (line === '' || line.startsWith('-') || /^[a-z+]+:\/\//i.test(line)) continue;
-    const requirement = line.split(/\s+--/)[0]!.split(';')[0]!.trim();
-    const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$/.exec(requirement);
-    if (!match) continue;
-    const name = normalizePypiName(match[1]!);
-    const spec = match[3]!.replace(/\s+/g, '');
-    const pinned = /^===?([A-Za-z0-9.+!_-]+)$/.exec(spec)?.[1];
-    const version = pinned && !pinned.includes('*') ? pinned : undefined;
-    deps.push({
-      ecosystem: 'pypi',
-      name,
-      version,
-      requirement: `${match[1]}${match[2] ?? ''}${spec}`,
-      purl: `pkg:pypi/${purlEncode(name)}${version ? `@${purlEncode(version)}` : ''}`,
-      source,
-      scope: 'required',
-    });
-  }
-  return deps;
+  return readRequirementLines(text).map(({ name, normalizedName, extras, spec, version }) => ({
+    ecosystem: 'pypi',
+    name: normalizedName,
+    version,
+    requirement: `${name}${extras}${spec}`,
+    purl: `pkg:pypi/${purlEncode(normalizedName)}${version ? `@${purlEncode(version)}` : ''}`,
+    source,
+    scope: 'required',
+  }));
 }
 
 const EXACT_SEMVER = /^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/;
@@ -108,4 +94,16 @@ export function readDependencies(files: readonly { path: string; content: Uint8A
   const sorted = deps.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   // A file naming the same package twice keeps its first line: one component per (purl, file).
   return sorted.filter((dep, i) => i === 0 || key(sorted[i - 1]!) !== key(dep));
+}
+
+/**
+ * Marks each PyPI dependency with the version the verify stage's tests imported (`tested.packages`, keyed by PEP 503
+ * name); dependencies the tests never imported stay unmarked.
+ */
+export function withTestedVersions(deps: Dependency[], tested: Record<string, string> | undefined): Dependency[] {
+  if (!tested) return deps;
+  return deps.map((dep) => {
+    const testedVersion = dep.ecosystem === 'pypi' ? tested[dep.name] : undefined;
+    return testedVersion ? { ...dep, testedVersion } : dep;
+  });
 }

@@ -18,6 +18,11 @@ function bomRefOf(dep: Dependency): string {
   return `${dep.purl}|${dep.source}`;
 }
 
+/** What identifies a component's content: its reference, plus the tested version when verify recorded one. */
+function contentOf(dep: Dependency): string {
+  return dep.testedVersion ? `${bomRefOf(dep)}|tested=${dep.testedVersion}` : bomRefOf(dep);
+}
+
 /** Serialises the SBOM as CycloneDX 1.6 JSON (sorted lists, two-space indent, trailing newline). */
 export function cyclonedxSbom(subject: SbomSubject, deps: readonly Dependency[]): string {
   const root = new Models.Component(Enums.ComponentType.Application, subject.name, {
@@ -26,7 +31,7 @@ export function cyclonedxSbom(subject: SbomSubject, deps: readonly Dependency[])
     properties: new Models.PropertyRepository([new Models.Property('qlf:ir:sha256', subject.irSha256)]),
   });
   const bom = new Models.Bom({
-    serialNumber: `urn:uuid:${contentUuid(['cyclonedx', subject.name, subject.irSha256, ...deps.map(bomRefOf)])}`,
+    serialNumber: `urn:uuid:${contentUuid(['cyclonedx', subject.name, subject.irSha256, ...deps.map(contentOf)])}`,
     metadata: new Models.Metadata({
       component: root,
       tools: new Models.Tools({
@@ -42,6 +47,8 @@ export function cyclonedxSbom(subject: SbomSubject, deps: readonly Dependency[])
       new Models.Property('qlf:declaredIn', dep.source),
     ];
     if (!dep.version) properties.push(new Models.Property('qlf:version:unpinned', 'true'));
+    // The version the verify stage's tests imported: equal to `version` when the pin is what was tested.
+    if (dep.testedVersion) properties.push(new Models.Property('qlf:tested-version', dep.testedVersion));
     const component = new Models.Component(Enums.ComponentType.Library, dep.name, {
       bomRef: bomRefOf(dep),
       version: dep.version,

@@ -7,7 +7,7 @@ import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { packagePath } from '../../../core/package-info.js';
-import { parsePackageJson, parseRequirements, readDependencies } from './dependencies.js';
+import { parsePackageJson, parseRequirements, readDependencies, withTestedVersions } from './dependencies.js';
 import { cyclonedxSbom } from './sbom-cyclonedx.js';
 import { spdxSbom } from './sbom-spdx.js';
 
@@ -100,6 +100,22 @@ describe('CycloneDX SBOM', () => {
     expect(bom.serialNumber).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(cyclonedxSbom(subject, deps)).toBe(text);
     expect(cyclonedxSbom({ ...subject, irSha256: 'c'.repeat(64) }, deps)).not.toContain(bom.serialNumber);
+  });
+
+  it('records the version verify tested as a property, and stays valid', () => {
+    const tested = withTestedVersions(deps, { fastapi: '0.92.0', uvicorn: '0.22.0', react: '18.0.0' });
+    const withTested = JSON.parse(cyclonedxSbom(subject, tested));
+    expect(cyclonedxValidator()(withTested)).toBe(true);
+    const property = (name: string) =>
+      withTested.components
+        .find((c: { name: string }) => c.name === name)
+        .properties.find((p: { name: string }) => p.name === 'qlf:tested-version')?.value;
+    expect(property('fastapi')).toBe('0.92.0');
+    expect(property('uvicorn')).toBe('0.22.0');
+    // Only PyPI components: the npm `react` is not what the Python tests imported.
+    expect(property('react')).toBeUndefined();
+    expect(withTested.serialNumber).not.toBe(bom.serialNumber);
+    expect(withTestedVersions(deps, undefined)).toBe(deps);
   });
 
   it('records purls, pins and ranges', () => {

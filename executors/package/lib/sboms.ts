@@ -8,7 +8,7 @@ import { canonicalJson } from '../../../core/canonical-json.js';
 import { inputError } from '../../../core/errors.js';
 import type { TarEntry } from '../../../core/tar.js';
 import { contentUuid } from './content-uuid.js';
-import { type Dependency, readDependencies } from './dependencies.js';
+import { type Dependency, readDependencies, withTestedVersions } from './dependencies.js';
 import { findOnPath, runSyft } from './external-tools.js';
 import { cyclonedxSbom, type SbomSubject } from './sbom-cyclonedx.js';
 import { spdxDate, spdxSbom } from './sbom-spdx.js';
@@ -46,14 +46,18 @@ async function withSyft(syft: string, subject: SbomSubject, files: readonly TarE
   }
 }
 
-/** `files` are the service's files with paths relative to the service root. */
+/**
+ * `files` are the service's files with paths relative to the service root; `tested` maps PEP 503 names to the versions
+ * the verify stage's tests imported (the verify report's `tested.packages`), recorded in qlf's CycloneDX SBOM.
+ */
 export async function buildSboms(
   subject: SbomSubject,
   files: readonly TarEntry[],
   epoch: number,
   choice: SbomGeneratorChoice = 'auto',
+  tested?: Record<string, string>,
 ): Promise<Sboms> {
-  const dependencies = readDependencies(files);
+  const dependencies = withTestedVersions(readDependencies(files), tested);
   const syft = choice === 'qlf' ? undefined : findOnPath('syft');
   if (choice === 'syft' && !syft) {
     throw inputError('E_SYFT_MISSING', 'the SBOM generator is set to syft, but no syft executable is on PATH', {

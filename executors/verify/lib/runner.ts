@@ -1,7 +1,7 @@
 // The contract every verify runner implements, and the context the stage hands it.
 import type { FoundPython } from '../../../core/python.js';
 import type { IR } from '../../../schemas/ir.js';
-import type { RunnerResult, VerifyFinding } from '../../../schemas/verify-report.js';
+import type { RunnerResult, TestedVersions, VerifyFinding } from '../../../schemas/verify-report.js';
 
 export interface VerifyInput {
   ir: IR;
@@ -40,6 +40,8 @@ export interface RunnerOutcome {
   reason?: string;
   findings: RunnerFinding[];
   stats: Record<string, number>;
+  /** What a test run ran with (pytest): the interpreter and the distributions the tests imported. */
+  tested?: TestedVersions;
 }
 
 export interface VerifyRunner {

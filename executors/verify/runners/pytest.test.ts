@@ -48,6 +48,33 @@ describe('pytest runner', () => {
     expect(outcome.findings[0]!.message).toMatch(/test_missing_payment_is_found failed: .*assert 404 == 200/);
   });
 
+  it('records what the tests imported, and warns about a pin no test ran with, naming its line', async () => {
+    copy = await copyGoodService();
+    await copy.write('requirements.txt', '# pins\nfastapi==0.1.0\nqlf-no-such-distribution==1.0\n');
+    const ctx = await testContext();
+    const outcome = await pytestRunner.run({ ir: fixtureIr(), serviceDir: copy.dir }, ctx);
+    expect(outcome.status).toBe('passed');
+    expect(outcome.tested?.python).toBe(ctx.pythonInfo!.version);
+    const fastapi = outcome.tested!.packages.fastapi;
+    expect(fastapi).toMatch(/^\d+\.\d+/);
+    expect(outcome.findings).toEqual([
+      {
+        rule: 'pin-untested',
+        severity: 'warning',
+        message: `fastapi==0.1.0 is pinned, but the tests ran with fastapi ${fastapi} (Python ${ctx.pythonInfo!.version})`,
+        file: 'requirements.txt',
+        line: 2,
+      },
+      {
+        rule: 'pin-untested',
+        severity: 'warning',
+        message: `qlf-no-such-distribution==1.0 is pinned, but the interpreter that ran the tests (Python ${ctx.pythonInfo!.version}) does not have qlf-no-such-distribution: no test ran with it`,
+        file: 'requirements.txt',
+        line: 3,
+      },
+    ]);
+  });
+
   it('stops a suite that runs past the time limit and says so', async () => {
     copy = await copyGoodService();
     await copy.write('tests/test_slow.py', 'import time\n\n\ndef test_slow():\n    time.sleep(60)\n');

@@ -1,11 +1,14 @@
 // Runs the generated test suite in real Python and turns the JUnit report into counts and one finding per failing test.
+// It also records which distributions the tests imported, and warns about each pin no test ran with.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { captureImportedVersions } from '../lib/imported-versions.js';
 import { parseJunit } from '../lib/junit.js';
 import { childEnv, runProcess, tail } from '../lib/process.js';
 import { missingPython, outcomeOf, type RunnerFinding, type VerifyRunner } from '../lib/runner.js';
 import { serviceEnv } from '../lib/service-env.js';
+import { pinnedNames, readPinnedFiles, untestedPins } from '../lib/untested-pins.js';
 
 const REQUIRED = ['fastapi', 'pytest', 'sqlalchemy', 'httpx'] as const;
 
@@ -28,7 +31,11 @@ export const pytestRunner: VerifyRunner = {
       const junit = join(tmp, 'junit.xml');
       const args = ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', `--junitxml=${junit}`, '-o', 'junit_family=xunit1'];
       args.push(`--basetemp=${join(tmp, 'basetemp')}`);
-      const env = childEnv(ctx.env, await serviceEnv(input.serviceDir, tmp));
+      const pinned = await readPinnedFiles(input.serviceDir);
+      const service = await serviceEnv(input.serviceDir, tmp);
+      const capture = captureImportedVersions(tmp, pinnedNames(pinned), service.PYTHONPATH);
+      args.push(...capture.args);
+      const env = childEnv(ctx.env, { ...service, ...capture.env });
       const result = await runProcess(ctx.pythonInfo.path, args, {
         cwd: input.serviceDir,
         env,
@@ -73,7 +80,10 @@ export const pytestRunner: VerifyRunner = {
           message: `${meaning}\n${tail(result.stdout + '\n' + result.stderr)}`,
         });
       }
-      return outcomeOf(findings, stats);
+      const imported = await capture.read();
+      if (!imported) return outcomeOf(findings, stats);
+      findings.push(...untestedPins(pinned, imported));
+      return { ...outcomeOf(findings, stats), tested: imported.tested };
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }
