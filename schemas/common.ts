@@ -60,6 +60,9 @@ export type BackendName = z.infer<typeof backendName>;
 
 export const languageName = z.enum(['python', 'typescript', 'javascript', 'go', 'java', 'rust']);
 export const databaseName = z.enum(['postgresql', 'mysql', 'sqlite', 'mongodb']);
+/** The databases generated services run on (compile refuses the others). */
+export const sqlDatabaseName = z.enum(['postgresql', 'mysql', 'sqlite']);
+export type SqlDatabase = z.infer<typeof sqlDatabaseName>;
 export const frontendName = z.enum(['none', 'react', 'vue', 'angular', 'svelte']);
 export const deployTarget = z.enum(['kubernetes', 'docker', 'serverless', 'none']);
 export const authMode = z.enum(['none', 'jwt', 'api-key', 'oauth2']);

@@ -1,5 +1,6 @@
 // `qlf.config.ts`: where briefs live, where output goes, and each stage's settings.
 import { z } from 'zod';
+import { sqlDatabaseName } from './common.js';
 
 /** Why a remote cache URL is refused, or undefined when it is fine. Shared with the env override check. */
 export function remoteCacheUrlProblem(value: string): string | undefined {
@@ -99,6 +100,11 @@ export const configSchema = z
         strict: z.boolean().default(false),
         /** Per-check time limit in milliseconds. @default 300000 */
         timeoutMs: z.number().int().positive().default(300_000),
+        /**
+         * Databases the migrations and the test suite run against, each on a throwaway server (or file) qlf starts.
+         * @default the brief's `stack.database`, then sqlite
+         */
+        databases: z.array(sqlDatabaseName).min(1).optional(),
       })
       .strict()
       .default({ strict: false, timeoutMs: 300_000 }),

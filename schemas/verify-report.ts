@@ -10,6 +10,8 @@ export const findingSchema = z.object({
   file: z.string().optional(),
   line: z.number().int().optional(),
   column: z.number().int().optional(),
+  /** The database the check ran against, for checks run once per target database (migrations, pytest). */
+  database: z.string().optional(),
 });
 export type VerifyFinding = z.infer<typeof findingSchema>;
 
@@ -17,6 +19,8 @@ export type VerifyFinding = z.infer<typeof findingSchema>;
 // to the task log through `VerifyContext.onRunnerDone`.
 export const runnerResultSchema = z.object({
   runner: z.string(),
+  /** The database this run used, for runners run once per target database (migrations, pytest). */
+  database: z.string().optional(),
   status: z.enum(['passed', 'failed', 'skipped']),
   /** For skipped: `<tool> not installed` and the like. */
   reason: z.string().optional(),

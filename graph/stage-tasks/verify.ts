@@ -7,6 +7,11 @@ import { canonicalJson } from '../../core/canonical-json.js';
 import { workError } from '../../core/errors.js';
 import { defineStageTask } from '../stage-task.js';
 
+/** `pytest[postgresql]` for a run against one database, else the runner's name. */
+function runnerLabel(entry: { runner: string; database?: string }): string {
+  return entry.database ? `${entry.runner}[${entry.database}]` : entry.runner;
+}
+
 export const verifyTask = defineStageTask({
   stage: 'verify',
   heavy: true,
@@ -16,11 +21,17 @@ export const verifyTask = defineStageTask({
   reads: ['compile', 'generate'],
   outputs: ['verify'],
   async inputs(ctx) {
-    const { strict, timeoutMs } = ctx.config.verify;
+    const { strict, timeoutMs, databases } = ctx.config.verify;
     // The interpreter choice changes which checks can run. What it can import is not hashed (asking it takes time, and a
     // cache key never depends on a timing): a report with a skipped check is never cached instead.
     const python = ctx.config.python.interpreter ?? process.env.QLF_PYTHON ?? '';
-    return [`strict ${strict}`, `timeoutMs ${timeoutMs}`, `python ${python}`];
+    // Whether a database server can start here is not hashed either: a run that skipped one is not cached.
+    return [
+      `strict ${strict}`,
+      `timeoutMs ${timeoutMs}`,
+      `python ${python}`,
+      `databases ${databases?.join(',') ?? 'brief,sqlite'}`,
+    ];
   },
   async run(ctx) {
     // Loaded when the stage runs: a warm run hashes every task and runs none.
@@ -38,20 +49,21 @@ export const verifyTask = defineStageTask({
           strict: ctx.config.verify.strict,
           timeoutMs: ctx.config.verify.timeoutMs,
           python: ctx.config.python.interpreter,
+          ...(ctx.config.verify.databases ? { databases: ctx.config.verify.databases } : {}),
           onRunnerDone: (runner, ms) => {
-            if (runner.status !== 'skipped') ctx.log(`${runner.status.padEnd(7)} ${runner.runner} ${ms} ms`);
+            if (runner.status !== 'skipped') ctx.log(`${runner.status.padEnd(7)} ${runnerLabel(runner)} ${ms} ms`);
           },
         },
       );
       for (const runner of report.runners) {
-        if (runner.status === 'skipped') ctx.skip(runner.runner, runner.reason ?? 'not run');
+        if (runner.status === 'skipped') ctx.skip(runnerLabel(runner), runner.reason ?? 'not run');
       }
       await mkdir(join(ctx.outDir, 'verify'), { recursive: true });
       await writeFile(join(ctx.outDir, 'verify', 'report.json'), canonicalJson(report));
       const errors = report.findings.filter((f) => f.severity === 'error');
       for (const finding of errors.slice(0, 20)) {
         const where = finding.file ? `${finding.file}${finding.line ? `:${finding.line}` : ''}: ` : '';
-        ctx.log(`error ${finding.runner}/${finding.rule}: ${where}${finding.message}`);
+        ctx.log(`error ${runnerLabel(finding)}/${finding.rule}: ${where}${finding.message}`);
       }
       if (!report.passed) {
         throw workError('E_VERIFY_FAILED', `verification failed (${errors.length} errors); see verify/report.json`, {

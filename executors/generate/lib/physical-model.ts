@@ -1,11 +1,11 @@
 // The physical data model: the columns and tables every generator derives from the IR. SQLAlchemy models, SQL
 // migrations, schemas and overlay checks all read this one function, so they cannot disagree.
-import type { FieldType } from '../../../schemas/common.js';
+import { type FieldType, type SqlDatabase, sqlDatabaseName } from '../../../schemas/common.js';
 import type { IR, IREntity, IRField } from '../../../schemas/ir.js';
 
 /** The databases generated services run on; `stack.database` names one of them (compile refuses any other). */
-export const SQL_DATABASES = ['postgresql', 'mysql', 'sqlite'] as const;
-export type SqlDatabase = (typeof SQL_DATABASES)[number];
+export const SQL_DATABASES = sqlDatabaseName.options;
+export type { SqlDatabase };
 
 /** The brief's database as a SQL database; compile has refused every other value before generation runs. */
 export function sqlDatabase(ir: IR): SqlDatabase {

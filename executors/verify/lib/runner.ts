@@ -1,5 +1,6 @@
 // The contract every verify runner implements, and the context the stage hands it.
 import type { FoundPython } from '../../../core/python.js';
+import type { SqlDatabase } from '../../../schemas/common.js';
 import type { IR } from '../../../schemas/ir.js';
 import type { RunnerResult, TestedVersions, VerifyFinding } from '../../../schemas/verify-report.js';
 
@@ -18,6 +19,11 @@ export interface VerifyContext {
   timeoutMs: number;
   /** Run only these runners (by name), in the stage's order. @default every runner */
   runners?: string[];
+  /**
+   * The databases the database runners (migrations, pytest) run against, each in turn: PostgreSQL and MySQL on
+   * throwaway servers started on loopback, SQLite in a temp file. @default the brief's database, then sqlite
+   */
+  databases?: SqlDatabase[];
   /** Environment child processes start from (PATH, QLF_PYTHON). @default process.env */
   env?: NodeJS.ProcessEnv;
   /** Called after each runner with its wall time (kept out of the report, whose bytes must not vary). */
@@ -29,6 +35,8 @@ export interface RunnerContext extends VerifyContext {
   /** The resolved interpreter with the modules it imports, or undefined when no Python runs at all. */
   pythonInfo?: FoundPython;
   env: NodeJS.ProcessEnv;
+  /** For a per-database runner: the database of this run, empty and its own (a SQLAlchemy URL). */
+  database?: { kind: SqlDatabase; url: string };
 }
 
 /** A finding before the stage stamps the runner name on it. */
@@ -48,6 +56,8 @@ export interface VerifyRunner {
   name: string;
   /** Spawns heavy child processes (a test suite, a server). */
   heavy?: boolean;
+  /** Runs once per target database, each time with `ctx.database` set to a fresh database of that kind. */
+  perDatabase?: boolean;
   run(input: VerifyInput, ctx: RunnerContext): Promise<RunnerOutcome>;
 }
 

@@ -1,8 +1,10 @@
 // The pin check: each exact pin of the service's requirements files that the interpreter which ran the tests does not
 // satisfy is a `pin-untested` warning: the image would install code no test ran.
+
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readRequirementLines } from '../../../core/requirements-txt.js';
+import { PYTHON_PINS } from '../../generate/lib/python-pins.js';
 import type { ImportedVersions } from './imported-versions.js';
 import { satisfiesPin } from './pep440-equal.js';
 import type { RunnerFinding } from './runner.js';
@@ -51,6 +53,13 @@ function problem(pin: string, name: string, imported: ImportedVersions): string 
 }
 
 /** One warning per exact pin whose version differs from the one tested (or installed), or that is not installed. */
+/** Per distribution, pinned release → the version a known build of exactly that release reports. */
+const SAME_RELEASE = new Map<string, Record<string, string>>(
+  Object.values(PYTHON_PINS)
+    .filter((pin): pin is typeof pin & { reports: string } => 'reports' in pin)
+    .map((pin) => [pin.name, { [pin.version]: pin.reports }]),
+);
+
 export function untestedPins(files: readonly PinnedFile[], imported: ImportedVersions): RunnerFinding[] {
   const findings: RunnerFinding[] = [];
   for (const { file, text } of files) {
@@ -59,6 +68,9 @@ export function untestedPins(files: readonly PinnedFile[], imported: ImportedVer
       if (!version || !operator) continue;
       const have = imported.tested.packages[name] ?? imported.installed[name];
       if (have && satisfiesPin(operator, version, have)) continue;
+      // A distribution that reports a build of the pinned release under another version (Debian's alembic 1.8.1 says
+      // 1.8.1.dev0) ran the pinned code: qlf's pin table names such equivalents.
+      if (have && operator === '==' && SAME_RELEASE.get(name)?.[version] === have) continue;
       const message = problem(`${requirement.name}${operator}${version}`, name, imported);
       findings.push({ rule: 'pin-untested', severity: 'warning', message, file, line: requirement.line });
     }

@@ -2,6 +2,7 @@
 import type { VerifyRunner } from '../lib/runner.js';
 import { banditRunner } from './bandit.js';
 import { conflictMarkersRunner } from './conflict-markers.js';
+import { migrationsRunner } from './migrations.js';
 import { openapiRunner } from './openapi.js';
 import { overlayRulesRunner } from './overlay-rules.js';
 import { pyCompileRunner } from './py-compile.js';
@@ -15,6 +16,7 @@ export const RUNNERS: readonly VerifyRunner[] = [
   overlayRulesRunner,
   banditRunner,
   openapiRunner,
+  migrationsRunner,
   pytestRunner,
 ];
 

@@ -23,6 +23,7 @@ const EXIT_MEANING: Record<number, string> = {
 export const pytestRunner: VerifyRunner = {
   name: 'pytest',
   heavy: true,
+  perDatabase: true,
   async run(input, ctx) {
     const missing = missingPython(ctx, REQUIRED);
     if (missing || !ctx.pythonInfo) return { status: 'skipped', reason: missing, findings: [], stats: {} };
@@ -33,6 +34,8 @@ export const pytestRunner: VerifyRunner = {
       args.push(`--basetemp=${join(tmp, 'basetemp')}`);
       const pinned = await readPinnedFiles(input.serviceDir);
       const service = await serviceEnv(input.serviceDir, tmp);
+      // The suite migrates this (empty) database to head itself, then runs every test on it.
+      if (ctx.database) service.TEST_DATABASE_URL = service.DATABASE_URL = ctx.database.url;
       const capture = captureImportedVersions(tmp, pinnedNames(pinned), service.PYTHONPATH);
       args.push(...capture.args);
       const env = childEnv(ctx.env, { ...service, ...capture.env });
