@@ -33,6 +33,8 @@ export interface TaskResult {
   issues?: QlfIssue[];
   /** Checks or steps the task did not do, and why (a pytest that could not run, an image with no engine). */
   skips?: TaskSkip[];
+  /** What a person should review although the task succeeded (a migration that drops a column). */
+  warnings?: string[];
   attempts: number;
 }
 

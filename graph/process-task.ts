@@ -105,6 +105,9 @@ async function materializeInputs(node: TaskNode, brief: BriefRef, env: TaskEnv):
   );
 }
 
+/** A publish line a person should see even when the task succeeds (`warning: migration drops column …`). */
+const WARNING = 'warning: ';
+
 /** Takes the snapshot of a snapshotting stage (generate) into `briefDir/service`; returns its digest. */
 function snapshotOf(task: StageTask, brief: BriefRef, env: TaskEnv, published: boolean, outputsDir: string) {
   return (task.snapshot as NonNullable<StageTask['snapshot']>)({
@@ -317,6 +320,8 @@ export async function processTask(
     if (publish) {
       const said = await publishOutputs(task, { ...publishTo, sourceDir: outDir });
       if (said.length > 0) result.terminalOutput = [result.terminalOutput, ...said].filter((l) => l !== '').join('\n');
+      const warnings = said.filter((line) => line.startsWith(WARNING)).map((line) => line.slice(WARNING.length));
+      if (warnings.length > 0) result.warnings = warnings;
     }
     if (task.snapshot) result.outputHash = await snapshotOf(task, brief, env, publish, outDir);
     if (publish) {

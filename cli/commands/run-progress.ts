@@ -81,6 +81,9 @@ export function createProgress(
       for (const skip of result.skips ?? [])
         lines.push(`    ${out.style.yellow(`skipped: ${skip.check} (${skip.reason})`)}`);
     }
+    if (!options.verbose || result.status === 'failed') {
+      for (const warning of result.warnings ?? []) lines.push(`    ${out.style.yellow(`warning: ${warning}`)}`);
+    }
     return lines;
   };
   return {

@@ -434,7 +434,8 @@ export function describeMerge(outcome: MergeOutcome): string[] {
   if (outcome.revision) {
     lines.push(`migrations: wrote ${outcome.revision.path} (${outcome.revision.message})`);
     for (const warning of outcome.revision.warnings) {
-      lines.push(`warning: migration ${warning.destructive ? 'is DESTRUCTIVE, review it: ' : ''}${warning.message}`);
+      const review = warning.destructive ? 'DESTRUCTIVE, review before production: ' : '';
+      lines.push(`warning: ${outcome.revision.path.split('/').at(-1)} ${review}${warning.message}`);
     }
   }
   return lines;

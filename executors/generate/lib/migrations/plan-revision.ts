@@ -3,10 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inputError } from '../../../../core/errors.js';
-import { readRevisions, singleHead, VERSIONS_DIR, nextRevisionId } from './revision-chain.js';
-import { type RevisionFile, renderRevision } from './revision-file.js';
 import type { MigrationSchema, MigrationState } from '../../../../schemas/migration-schema.js';
-
+import { nextRevisionId, type RevisionEntry, readRevisions, singleHead, VERSIONS_DIR } from './revision-chain.js';
+import { type RevisionFile, renderRevision } from './revision-file.js';
 
 export interface PlannedRevision {
   /** The revision to write, when the schema changed. */
@@ -25,7 +24,25 @@ export async function planRevision(
 ): Promise<PlannedRevision> {
   if (previous && sameJson(previous.schema, schema)) return { state: previous };
   const entries = await readRevisions(serviceDir);
+  const from = previous?.schema ?? { tables: [] };
+  const recorded = previous?.revisions ?? [];
+  const record = (file: RevisionFile): PlannedRevision => ({
+    file,
+    state: { schema, revisions: [...recorded, { id: file.id, path: file.path }] },
+  });
+  // A run stopped between writing the revision and the lock: the head is already the revision this run would write.
+  const adopt = async (head: RevisionEntry): Promise<PlannedRevision | undefined> => {
+    if (recorded.some((revision) => revision.id === head.id)) return undefined;
+    const again = renderRevision({ brief, id: head.id, downRevision: head.down[0], from, to: schema });
+    const onDisk = await readFile(join(serviceDir, head.path), 'utf8').catch(() => undefined);
+    return again && again.path === head.path && again.content === onDisk
+      ? { ...record(again), file: undefined }
+      : undefined;
+  };
   if (!previous && entries.length > 0) {
+    // A first run that stopped before its lock left exactly its initial revision.
+    const only = entries.length === 1 && entries[0]?.down.length === 0 ? await adopt(entries[0]) : undefined;
+    if (only) return only;
     throw inputError(
       'E_MIGRATION_UNTRACKED',
       `${join(serviceDir, VERSIONS_DIR)} holds revisions (${entries.map((entry) => entry.path).join(', ')}) but qlf.lock.json records no schema they build, so qlf cannot tell what its next revision must change`,
@@ -35,7 +52,7 @@ export async function planRevision(
     );
   }
   const ids = new Set(entries.map((entry) => entry.id));
-  const missing = (previous?.revisions ?? []).filter((revision) => !ids.has(revision.id));
+  const missing = recorded.filter((revision) => !ids.has(revision.id));
   if (missing.length > 0) {
     throw inputError(
       'E_MIGRATION_MISSING',
@@ -43,18 +60,9 @@ export async function planRevision(
       { hint: 'Restore the revision from version control (`git checkout -- <file>`), then generate again.' },
     );
   }
-  const from = previous?.schema ?? { tables: [] };
   const head = singleHead(entries, serviceDir);
-  const record = (file: RevisionFile): PlannedRevision => ({
-    file,
-    state: { schema, revisions: [...(previous?.revisions ?? []), { id: file.id, path: file.path }] },
-  });
-  // A run stopped between writing the revision and the lock: the head is already the revision this run would write.
-  if (head && !previous?.revisions.some((revision) => revision.id === head.id)) {
-    const again = renderRevision({ brief, id: head.id, downRevision: head.down[0], from, to: schema });
-    const onDisk = await readFile(join(serviceDir, head.path), 'utf8').catch(() => undefined);
-    if (again && again.path === head.path && again.content === onDisk) return { ...record(again), file: undefined };
-  }
+  const adopted = head ? await adopt(head) : undefined;
+  if (adopted) return adopted;
   const file = renderRevision({ brief, id: nextRevisionId(entries), downRevision: head?.id, from, to: schema });
-  return file ? record(file) : { state: { schema, revisions: previous?.revisions ?? [] } };
+  return file ? record(file) : { state: { schema, revisions: recorded } };
 }

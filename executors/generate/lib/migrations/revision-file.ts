@@ -3,9 +3,10 @@
 // table in place on PostgreSQL and MySQL and rebuilds it on SQLite (from the table as it was, given in full, so the
 // rebuild keeps constraints SQLite cannot reflect). A revision depends on nothing in `app/`: it must keep working
 // after the models move on.
-import { pyString } from '../python-types.js';
-import { type BackfillValue, type BatchOp, type MigrationWarning, type Step, diffSchemas } from './schema-diff.js';
+
 import type { ColumnType, MigrationSchema, SchemaColumn, SchemaTable } from '../../../../schemas/migration-schema.js';
+import { pyString } from '../python-types.js';
+import { type BackfillValue, type BatchOp, diffSchemas, type MigrationWarning, type Step } from './schema-diff.js';
 
 const INDENT = '    ';
 
@@ -70,8 +71,12 @@ function tableArgs(table: SchemaTable): string[] {
       (fk) =>
         `sa.ForeignKeyConstraint([${pyString(fk.column)}], [${pyString(`${fk.table}.id`)}], name=${pyString(fk.name)}, ondelete=${pyString(fk.onDelete)})`,
     ),
-    ...table.uniques.map((unique) => `sa.UniqueConstraint(${unique.columns.map(pyString).join(', ')}, name=${pyString(unique.name)})`),
-    ...table.checks.map((check) => `sa.CheckConstraint(${checkExpr(check.column, check.values)}, name=${pyString(check.name)})`),
+    ...table.uniques.map(
+      (unique) => `sa.UniqueConstraint(${unique.columns.map(pyString).join(', ')}, name=${pyString(unique.name)})`,
+    ),
+    ...table.checks.map(
+      (check) => `sa.CheckConstraint(${checkExpr(check.column, check.values)}, name=${pyString(check.name)})`,
+    ),
   ];
 }
 
@@ -160,12 +165,16 @@ function stepLines(step: Step): string[] {
       ];
     }
     case 'batch': {
-      // The table as it stands, so that SQLite's rebuild keeps what it cannot reflect (CHECK constraints).
+      // The table as it stands, so that SQLite's rebuild keeps what it cannot reflect (CHECK constraints). Its indexes
+      // too: the rebuild creates only the indexes of this copy, and drop_index fails for one the copy lacks.
+      const indexes = step.before.indexes.map(
+        (index) => `sa.Index(${[index.name, ...index.columns].map(pyString).join(', ')})`,
+      );
       const copy = [
         `sa.Table(`,
         `${INDENT}${INDENT}${pyString(step.table)},`,
         `${INDENT}${INDENT}sa.MetaData(),`,
-        ...tableArgs(step.before).map((arg) => `${INDENT}${INDENT}${arg},`),
+        ...[...tableArgs(step.before), ...indexes].map((arg) => `${INDENT}${INDENT}${arg},`),
         `${INDENT})`,
       ];
       return [
@@ -177,6 +186,17 @@ function stepLines(step: Step): string[] {
       ];
     }
   }
+}
+
+/**
+ * Text for the module's docstring: enum values in the review notes can hold backslashes, quotes (`"""` would end the
+ * docstring) and control characters, which are escaped so that the module compiles and the docstring reads as written.
+ */
+function docText(text: string): string {
+  return text
+    .replaceAll('\\', '\\\\')
+    .replace(/"(?=")/g, '\\"')
+    .replace(/[\x00-\x1f\x7f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 function body(steps: Step[]): string[] {
@@ -197,7 +217,10 @@ export interface RevisionFile {
 /** `add payments.note, create table refunds` → `add_payments_note`: the first phrase, as a file-name slug. */
 function slugOf(summary: string[], initial: boolean): string {
   if (initial) return 'initial';
-  const first = (summary[0] ?? 'update schema').replace(/[^a-z0-9]+/gi, '_').replace(/^_|_$/g, '').toLowerCase();
+  const first = (summary[0] ?? 'update schema')
+    .replace(/[^a-z0-9]+/gi, '_')
+    .replace(/^_|_$/g, '')
+    .toLowerCase();
   return `${first.slice(0, 40).replace(/_$/, '')}${summary.length > 1 ? '_and_more' : ''}`;
 }
 
@@ -220,15 +243,17 @@ export function renderRevision(input: RevisionInput): RevisionFile | undefined {
   const usesDate = [...up.steps, ...down.steps].some(
     (step) => step.kind === 'backfill' && (step.value.kind === 'date' || step.value.kind === 'datetime'),
   );
-  const text = [...up.steps, ...down.steps].map(stepLines).flat().join('\n');
-  const review = up.warnings.map((warning) => `- ${warning.destructive ? 'DESTRUCTIVE: ' : ''}${warning.message}`);
+  const text = [...up.steps, ...down.steps].flatMap(stepLines).join('\n');
+  const review = up.warnings.map(
+    (warning) => `- ${warning.destructive ? 'DESTRUCTIVE: ' : ''}${docText(warning.message)}`,
+  );
   const lines = [
-    `"""${message.length > 72 ? `${message.slice(0, 69)}...` : message}`,
+    `"""${docText(message.length > 72 ? `${message.slice(0, 69)}...` : message)}`,
     '',
-    `Revision ID: ${input.id}`,
-    `Revises: ${input.downRevision ?? ''}`,
+    `Revision ID: ${docText(input.id)}`,
+    `Revises: ${docText(input.downRevision ?? '')}`,
     '',
-    `Written by qlf from brief ${input.brief}: ${message}.`,
+    `Written by qlf from brief ${docText(input.brief)}: ${docText(message)}.`,
     'qlf never rewrites this file once it exists; edit it freely (a data step, a rename) before it reaches production.',
     ...(review.length > 0 ? ['', 'Review before applying it to a database that holds data:', ...review] : []),
     '"""',

@@ -177,6 +177,34 @@ function changed<T extends { name: string }>(from: T[], to: T[]): { removed: T[]
   };
 }
 
+/**
+ * Makes `column` NOT NULL in `last`, after a back-fill of the rows without a value; returns what those rows get.
+ * A foreign key has no value every row could get (no row of the parent fits them all), so it is not filled: the
+ * revision then fails while such rows exist, instead of pointing them at a parent row that does not exist.
+ */
+function requireColumn(
+  table: SchemaTable,
+  column: SchemaColumn,
+  backfills: Step[],
+  last: BatchOp[],
+): { label: string } | { parent: string } {
+  last.push({
+    kind: 'alter-column',
+    name: column.name,
+    type: column.type,
+    existingType: column.type,
+    nullable: false,
+    existingNullable: true,
+  });
+  const reference = table.foreignKeys.find((fk) => fk.column === column.name);
+  if (reference) return { parent: reference.table };
+  const value = backfillValue(table, column);
+  backfills.push({ kind: 'backfill', table: table.name, column, value });
+  return { label: backfillLabel(value) };
+}
+
+const NO_PARENT = 'fill it in this revision before applying it to a database that holds data';
+
 function tableSteps(from: SchemaTable, to: SchemaTable, diff: SchemaDiff): Step[] {
   const steps: Step[] = [];
   const name = to.name;
@@ -192,27 +220,34 @@ function tableSteps(from: SchemaTable, to: SchemaTable, diff: SchemaDiff): Step[
   const backfills: Step[] = [];
   const last: BatchOp[] = [];
 
+  // MySQL refuses to drop the last index a foreign key can use, so an index or unique constraint that takes over on
+  // columns the table keeps is created before the old one goes, and an index dropped from such columns goes last.
+  const kept = (columns: string[]) => columns.every((column) => oldColumns.has(column) && newColumns.has(column));
+  const sameName = (list: { name: string }[], item: { name: string }) => list.some((other) => other.name === item.name);
+  const earlyIndexes = indexes.added.filter((index) => kept(index.columns) && !sameName(indexes.removed, index));
+  const lateDrops = indexes.removed.filter((index) => kept(index.columns) && !sameName(indexes.added, index));
+  const createIndex = (index: { name: string; columns: string[] }): BatchOp => ({
+    kind: 'create-index',
+    name: index.name,
+    columns: index.columns,
+  });
+
   first.push(...fks.removed.map((fk) => ({ kind: 'drop-fk' as const, name: fk.name })));
   first.push(...checks.removed.map((check) => ({ kind: 'drop-check' as const, name: check.name })));
+  first.push(...earlyIndexes.map(createIndex));
   first.push(...uniques.removed.map((unique) => ({ kind: 'drop-unique' as const, name: unique.name })));
   for (const column of added) {
     // A required column is added empty, filled, then made NOT NULL: existing rows have no value for it.
     first.push({ kind: 'add-column', column: { ...column, nullable: true } });
     diff.summary.push(`add ${name}.${column.name}`);
     if (!column.nullable) {
-      const value = backfillValue(to, column);
-      backfills.push({ kind: 'backfill', table: name, column, value });
-      last.push({
-        kind: 'alter-column',
-        name: column.name,
-        type: column.type,
-        existingType: column.type,
-        nullable: false,
-        existingNullable: true,
-      });
+      const fill = requireColumn(to, column, backfills, last);
       diff.warnings.push({
         destructive: false,
-        message: `adds required column ${name}.${column.name}: existing rows get ${backfillLabel(value)}`,
+        message:
+          'label' in fill
+            ? `adds required column ${name}.${column.name}: existing rows get ${fill.label}`
+            : `adds required column ${name}.${column.name} referencing ${fill.parent}: fails while ${name} has rows, as no ${fill.parent} row can be chosen for them; ${NO_PARENT}`,
       });
     }
   }
@@ -240,28 +275,25 @@ function tableSteps(from: SchemaTable, to: SchemaTable, diff: SchemaDiff): Step[
       }
     }
     if (tightened) {
-      const value = backfillValue(to, column);
-      backfills.push({ kind: 'backfill', table: name, column, value });
-      last.push({
-        kind: 'alter-column',
-        name: column.name,
-        type: column.type,
-        existingType: column.type,
-        nullable: false,
-        existingNullable: true,
-      });
+      const fill = requireColumn(to, column, backfills, last);
       diff.summary.push(`require ${name}.${column.name}`);
       diff.warnings.push({
         destructive: false,
-        message: `makes ${name}.${column.name} required: existing rows without a value get ${backfillLabel(value)}`,
+        message:
+          'label' in fill
+            ? `makes ${name}.${column.name} required: existing rows without a value get ${fill.label}`
+            : `makes ${name}.${column.name} (referencing ${fill.parent}) required: fails while rows have no value, as no ${fill.parent} row can be chosen for them; ${NO_PARENT}`,
       });
     } else if (!typeChanged) {
       diff.summary.push(`relax ${name}.${column.name}`);
     }
   }
-  // New indexes before old ones go: MySQL refuses to drop the last index a foreign key can use.
-  first.push(...indexes.added.map((index) => ({ kind: 'create-index' as const, name: index.name, columns: index.columns })));
-  first.push(...indexes.removed.map((index) => ({ kind: 'drop-index' as const, name: index.name })));
+  first.push(...indexes.added.filter((index) => !earlyIndexes.includes(index)).map(createIndex));
+  first.push(
+    ...indexes.removed
+      .filter((index) => !lateDrops.includes(index))
+      .map((index) => ({ kind: 'drop-index' as const, name: index.name })),
+  );
   for (const column of dropped) {
     first.push({ kind: 'drop-column', name: column.name });
     diff.summary.push(`drop ${name}.${column.name}`);
@@ -282,7 +314,14 @@ function tableSteps(from: SchemaTable, to: SchemaTable, diff: SchemaDiff): Step[
   for (const check of checks.added) {
     last.push({ kind: 'create-check', name: check.name, column: check.column, values: check.values });
     const old = from.checks.find((candidate) => candidate.column === check.column);
-    if (oldColumns.has(check.column) && !(old && check.values.every((value) => old.values.includes(value)) && old.values.every((value) => check.values.includes(value)))) {
+    if (
+      oldColumns.has(check.column) &&
+      !(
+        old &&
+        check.values.every((value) => old.values.includes(value)) &&
+        old.values.every((value) => check.values.includes(value))
+      )
+    ) {
       const narrower = !old || old.values.some((value) => !check.values.includes(value));
       if (narrower) {
         diff.warnings.push({
@@ -293,7 +332,11 @@ function tableSteps(from: SchemaTable, to: SchemaTable, diff: SchemaDiff): Step[
     }
   }
   last.push(...fks.added.map((fk) => ({ kind: 'create-fk' as const, fk })));
-  if (uniques.added.length + uniques.removed.length + indexes.added.length + indexes.removed.length > 0 && !diff.summary.some((s) => s.includes(`${name}.`))) {
+  last.push(...lateDrops.map((index) => ({ kind: 'drop-index' as const, name: index.name })));
+  if (
+    uniques.added.length + uniques.removed.length + indexes.added.length + indexes.removed.length > 0 &&
+    !diff.summary.some((s) => s.includes(`${name}.`))
+  ) {
     diff.summary.push(`update ${name}`);
   }
   // A dropped and an added column of one type in one table is most likely a rename, which this revision does not keep.
@@ -340,7 +383,12 @@ export function diffSchemas(from: MigrationSchema, to: MigrationSchema): SchemaD
     if (old && !sameJson(old, table)) diff.steps.push(...tableSteps(old, table, diff));
   }
   for (const { table, fks } of deferred) {
-    diff.steps.push({ kind: 'batch', table: table.name, before: table, ops: fks.map((fk) => ({ kind: 'create-fk', fk })) });
+    diff.steps.push({
+      kind: 'batch',
+      table: table.name,
+      before: table,
+      ops: fks.map((fk) => ({ kind: 'create-fk', fk })),
+    });
   }
   // Tables dropped in a cycle of foreign keys: a key pointing at a table dropped earlier goes first.
   removed.forEach((table, index) => {

@@ -27,7 +27,12 @@ export function migrationSchema(ir: IR): MigrationSchema {
       ],
       primaryKey: { name: constraintName('pk', join.name, 'ids'), columns: [left.column, right.column] },
       foreignKeys: [
-        { name: constraintName('fk', join.name, left.column), column: left.column, table: left.table, onDelete: 'CASCADE' },
+        {
+          name: constraintName('fk', join.name, left.column),
+          column: left.column,
+          table: left.table,
+          onDelete: 'CASCADE',
+        },
         {
           name: constraintName('fk', join.name, right.column),
           column: right.column,
@@ -51,11 +56,7 @@ export function dependencyOrder(tables: SchemaTable[]): SchemaTable[] {
   const pending = new Map(
     tables.map((table) => [
       table.name,
-      new Set(
-        table.foreignKeys
-          .map((fk) => fk.table)
-          .filter((parent) => parent !== table.name && names.has(parent)),
-      ),
+      new Set(table.foreignKeys.map((fk) => fk.table).filter((parent) => parent !== table.name && names.has(parent))),
     ]),
   );
   const ordered: SchemaTable[] = [];

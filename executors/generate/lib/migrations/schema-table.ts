@@ -86,7 +86,11 @@ export function schemaTable(name: string, columns: PhysicalColumn[], uniques: st
   return table;
 }
 
-function supportColumn(name: string, type: PhysicalColumn['type'], extra: Partial<PhysicalColumn> = {}): PhysicalColumn {
+function supportColumn(
+  name: string,
+  type: PhysicalColumn['type'],
+  extra: Partial<PhysicalColumn> = {},
+): PhysicalColumn {
   const role: PhysicalColumn['role'] = name === 'id' ? 'id' : type === 'timestamp' ? 'timestamp' : 'field';
   return { name, role, type, nullable: false, unique: name === 'id', index: false, ...extra };
 }
@@ -138,4 +142,3 @@ export function supportTables(view: SupportView): SchemaTable[] {
   }
   return tables;
 }
-
