@@ -1,12 +1,15 @@
 // A generated service answers real HTTP: generate the payments service, start it with uvicorn on a loopback port,
 // and walk one resource through create → list → get → update → delete → 404.
+
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPython } from '../core/python.js';
 import { type RunningApp, startApp } from '../executors/verify/lib/app-server.js';
+import { type DatabaseServer, startDatabaseServer } from '../executors/verify/lib/database-server.js';
 import {
   createBody,
   type GeneratedService,
@@ -42,6 +45,7 @@ function authSetup(service: GeneratedService): { env: Record<string, string>; us
 describe('generated service over HTTP', () => {
   let service: GeneratedService;
   let app: RunningApp | undefined;
+  let database: DatabaseServer | undefined;
   let tmp: string;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
 
@@ -51,7 +55,20 @@ describe('generated service over HTTP', () => {
     service = await generatePaymentsService();
     tmp = await mkdtemp(join(tmpdir(), 'qlf-e2e-http-'));
     const auth = authSetup(service);
-    const env = childEnv(process.env, { ...(await serviceEnv(service.dir, tmp)), ...auth.env });
+    // On the database a production service runs on: a real PostgreSQL, migrated to head before the first start.
+    const started = await startDatabaseServer('postgresql');
+    if ('skipped' in started) throw new Error(`the service cannot be started against PostgreSQL: ${started.skipped}`);
+    database = started;
+    const url = await database.createDatabase('payments');
+    const env = childEnv(process.env, { ...(await serviceEnv(service.dir, tmp)), ...auth.env, DATABASE_URL: url });
+    const migrated = await execa(python.path, ['-m', 'alembic', 'upgrade', 'head'], {
+      cwd: service.dir,
+      env,
+      extendEnv: false,
+      reject: false,
+      timeout: 60_000,
+    });
+    expect(migrated.exitCode, String(migrated.stderr)).toBe(0);
     app = await startApp({ python: python.path, cwd: service.dir, env, startTimeoutMs: 30_000, lifetimeMs: 120_000 });
     if (auth.user && auth.password) {
       const form = new URLSearchParams({ username: auth.user, password: auth.password });
@@ -60,10 +77,11 @@ describe('generated service over HTTP', () => {
       headers.authorization = `Bearer ${((await response.json()) as { access_token: string }).access_token}`;
     }
     if (auth.env.API_KEYS) headers['x-api-key'] = auth.env.API_KEYS;
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await app?.stop();
+    await database?.stop();
     await service?.remove();
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });

@@ -1,6 +1,7 @@
 // End to end for the FastAPI agents: generate each fixture service (in each pagination mode), then run its own pytest
 // suite in real Python and compare the app's served OpenAPI operations and list schemas with `openapi.json` and the
 // route table.
+
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -9,10 +10,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { packagePath } from '../../core/package-info.js';
 import { findPython } from '../../core/python.js';
 import type { IR } from '../../schemas/ir.js';
+import alembic from './agents/alembic.js';
 import fastapiBackend from './agents/fastapi-backend.js';
 import openapi from './agents/openapi.js';
 import pytestTests from './agents/pytest-tests.js';
 import { clinicIr, notesIr, paymentsIr, withPagination } from './fixtures/ir-fixtures.js';
+import { renderRevision } from './lib/migrations/revision-file.js';
+import { migrationSchema } from './lib/migrations/schema-model.js';
 import { routeTable } from './lib/routes.js';
 
 const ctx = { qlfVersion: '0.0.0-test' };
@@ -47,13 +51,16 @@ for (const example of ['clinic', 'shop']) {
 }
 const services: [string, () => IR][] = [...fixtures, ...compiled];
 const python = await findPython({
-  require: ['fastapi', 'sqlalchemy', 'pydantic', 'httpx', 'pytest', 'cryptography', 'multipart'],
+  require: ['fastapi', 'sqlalchemy', 'pydantic', 'httpx', 'pytest', 'cryptography', 'multipart', 'alembic'],
 });
 const root = mkdtempSync(join(tmpdir(), 'qlf-generated-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function generateAll(ir: IR) {
-  return [fastapiBackend, pytestTests, openapi].flatMap((agent) => agent.generate(ir, ctx));
+  const files = [fastapiBackend, alembic, pytestTests, openapi].flatMap((agent) => agent.generate(ir, ctx));
+  // The first revision, as the merge into a working copy writes it: the suite migrates its database to head.
+  const initial = renderRevision({ brief: ir.name, id: '0001', from: { tables: [] }, to: migrationSchema(ir) });
+  return initial ? [...files, { path: initial.path, content: initial.content }] : files;
 }
 
 function writeService(name: string, ir: IR): string {
