@@ -11,13 +11,15 @@ import { type PodmanService, podman, startPodmanService } from './fixtures/podma
 function serviceDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'qlf-build-svc-'));
   mkdirSync(join(dir, 'app'));
-  mkdirSync(join(dir, 'migrations'));
+  mkdirSync(join(dir, 'migrations/versions'), { recursive: true });
   mkdirSync(join(dir, 'tests'));
   mkdirSync(join(dir, 'app/__pycache__'));
   writeFileSync(join(dir, 'requirements.txt'), 'fastapi>=0.92,<1\n');
   writeFileSync(join(dir, 'app/main.py'), 'from fastapi import FastAPI\napp = FastAPI()\n');
   writeFileSync(join(dir, 'app/__pycache__/main.cpython-311.pyc'), 'x');
-  writeFileSync(join(dir, 'migrations/0001_initial.sqlite.sql'), 'CREATE TABLE t (id INTEGER);\n');
+  writeFileSync(join(dir, 'alembic.ini'), '[alembic]\nscript_location = migrations\n');
+  writeFileSync(join(dir, 'migrations/env.py'), 'from alembic import context\n');
+  writeFileSync(join(dir, 'migrations/versions/0001_initial.py'), 'revision = "0001"\ndown_revision = None\n');
   writeFileSync(join(dir, 'tests/test_main.py'), 'def test_ok():\n    assert True\n');
   return dir;
 }
@@ -36,8 +38,10 @@ describe('runBuild without an engine', () => {
     expect(first.result.contextFiles).toEqual([
       '.dockerignore',
       'Dockerfile',
+      'alembic.ini',
       'app/main.py',
-      'migrations/0001_initial.sqlite.sql',
+      'migrations/env.py',
+      'migrations/versions/0001_initial.py',
       'requirements.txt',
     ]);
     expect(first.result.image.tag).toMatch(/^localhost\/qlf\/shop:[0-9a-f]{16}$/);

@@ -15,7 +15,8 @@ export interface BaseImage {
 
 /** Build and runtime images per stack, in the order the Dockerfile declares their ARGs. */
 export const BASE_IMAGES: Record<BackendName, BaseImage[]> = {
-  fastapi: [{ arg: 'PYTHON_IMAGE', tag: 'docker.io/library/python:3.12-slim-bookworm' }],
+  // Python 3.11: the line the pinned stack is tested on (Pydantic 1.10.4 does not import on Python 3.12.4 and later).
+  fastapi: [{ arg: 'PYTHON_IMAGE', tag: 'docker.io/library/python:3.11-slim-bookworm' }],
   express: [{ arg: 'NODE_IMAGE', tag: 'docker.io/library/node:20-bookworm-slim' }],
   fastify: [{ arg: 'NODE_IMAGE', tag: 'docker.io/library/node:20-bookworm-slim' }],
   gin: [

@@ -13,6 +13,8 @@ export interface PythonPin {
   debian: string;
   /** What `importlib.metadata.version()` reports on Debian when it differs from `version`. */
   reports?: string;
+  /** The distribution the tests run instead, the same release packaged differently (psycopg2 for psycopg2-binary). */
+  testedAs?: string;
 }
 
 /**
@@ -29,9 +31,9 @@ export interface PythonPin {
  * release `1.8.1`, the same code (PyPI has no `1.8.1.dev0`).
  *
  * psycopg2, not psycopg 3: SQLAlchemy 1.4 (the tested line) has no psycopg 3 dialect; the service's `app/db.py` picks
- * psycopg 3 by itself under SQLAlchemy 2. The plain distribution, not `psycopg2-binary`: it is what the tests run
- * (Debian's python3-psycopg2 over the system libpq), and libpq comes from the OS with its security updates instead of a
- * copy inside a wheel that no SBOM lists. The cost: building the image needs libpq's headers and a compiler.
+ * psycopg 3 by itself under SQLAlchemy 2. Pinned as `psycopg2-binary`, the same release built as a wheel with libpq
+ * inside, so the image needs neither a compiler nor libpq from the OS; the tests run the same release as Debian's
+ * python3-psycopg2 (`psycopg2`), which the pin check accepts for it (`testedAs`).
  *
  * PyMySQL needs cryptography for MySQL 8's default `caching_sha2_password` login over plain TCP (its `rsa` extra),
  * so MySQL services pin cryptography too.
@@ -41,7 +43,7 @@ export const PYTHON_PINS = {
   cryptography: { name: 'cryptography', version: '38.0.4', debian: 'python3-cryptography 38.0.4-3+deb12u1' },
   fastapi: { name: 'fastapi', version: '0.92.0', debian: 'python3-fastapi 0.92.0-1' },
   httpx: { name: 'httpx', version: '0.23.3', debian: 'python3-httpx 0.23.3-1' },
-  psycopg2: { name: 'psycopg2', version: '2.9.5', debian: 'python3-psycopg2 2.9.5-1+b1' },
+  psycopg2: { name: 'psycopg2-binary', version: '2.9.5', debian: 'python3-psycopg2 2.9.5-1+b1', testedAs: 'psycopg2' },
   pydantic: { name: 'pydantic', version: '1.10.4', debian: 'python3-pydantic 1.10.4-1+deb12u1' },
   pymysql: { name: 'pymysql', version: '1.0.2', debian: 'python3-pymysql 1.0.2-2+deb12u1' },
   pytest: { name: 'pytest', version: '7.2.1', debian: 'python3-pytest 7.2.1-2' },

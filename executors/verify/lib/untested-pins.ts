@@ -32,11 +32,18 @@ export async function readPinnedFiles(serviceDir: string): Promise<PinnedFile[]>
 }
 
 /** PEP 503 names of every distribution pinned exactly: the ones whose installed version the test run must report. */
+/** Pinned distribution → the one the tests run instead, the same release packaged differently. */
+const TESTED_AS = new Map<string, string>(
+  Object.values(PYTHON_PINS)
+    .filter((pin): pin is typeof pin & { testedAs: string } => 'testedAs' in pin)
+    .map((pin) => [pin.name, pin.testedAs]),
+);
+
 export function pinnedNames(files: readonly PinnedFile[]): string[] {
   const names = files.flatMap(({ text }) =>
     readRequirementLines(text)
       .filter((requirement) => requirement.version)
-      .map((requirement) => requirement.normalizedName),
+      .flatMap((requirement) => [requirement.normalizedName, TESTED_AS.get(requirement.normalizedName) ?? []].flat()),
   );
   return [...new Set(names)].sort();
 }
@@ -66,7 +73,11 @@ export function untestedPins(files: readonly PinnedFile[], imported: ImportedVer
     for (const requirement of readRequirementLines(text)) {
       const { version, operator, normalizedName: name } = requirement;
       if (!version || !operator) continue;
-      const have = imported.tested.packages[name] ?? imported.installed[name];
+      const alias = TESTED_AS.get(name);
+      const have =
+        imported.tested.packages[name] ??
+        imported.installed[name] ??
+        (alias ? (imported.tested.packages[alias] ?? imported.installed[alias]) : undefined);
       if (have && satisfiesPin(operator, version, have)) continue;
       // A distribution that reports a build of the pinned release under another version (Debian's alembic 1.8.1 says
       // 1.8.1.dev0) ran the pinned code: qlf's pin table names such equivalents.
