@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../core/canonical-json.js';
 import { qlfVersion } from '../../core/package-info.js';
 import { generatedTreeSchema } from '../../schemas/generated-tree.js';
-import { runGenerate } from './generate.js';
+import { migrationSchemaOf, runGenerate } from './generate.js';
 import { ARTIFACT_KINDS, type ArtifactKind, type GeneratorAgent } from './lib/agent.js';
 import { sampleIr } from './lib/sample-ir.js';
 import { mergeIntoWorkingCopy } from './lib/working-copy-merge.js';
@@ -74,14 +74,21 @@ describe('runGenerate', () => {
     expect(canonicalJson(second)).toBe(canonicalJson(first));
     expect(first.agents.map((entry) => entry.agent)).toEqual([
       'fastapi-backend',
-      'sql-ddl',
+      'alembic',
       'openapi',
       'pytest-tests',
       'service-readme',
     ]);
-    expect(first.files.map((file) => file.path)).toEqual(
-      expect.arrayContaining(['README.md', 'migrations/0001_initial.sqlite.sql']),
+    const paths = first.files.map((file) => file.path);
+    expect(paths).toEqual(
+      expect.arrayContaining(['README.md', 'alembic.ini', 'migrations/env.py', 'migrations/script.py.mako']),
     );
+    expect(first.files.filter((file) => file.path.startsWith('migrations/')).map((file) => file.agent)).toEqual([
+      'alembic',
+      'alembic',
+    ]);
+    // Revisions are written by the merge into the working copy (they depend on the lock), never by the generator.
+    expect(paths.filter((path) => path.startsWith('migrations/versions/') || path.endsWith('.sql'))).toEqual([]);
   });
 });
 
@@ -97,10 +104,17 @@ describe('generate, edit, regenerate with the built-in agents', () => {
           generator: { qlf: '1.0.0', provider: 'templates' },
           regenerate: async (recorded) =>
             runGenerate(recorded as unknown as ReturnType<typeof sampleIr>, { qlfVersion: '1.0.0' }),
+          schema: migrationSchemaOf(ir),
         });
       const first = await runGenerate(sampleIr(), { qlfVersion: '1.0.0' });
-      const initial = (await merge(first, sampleIr())).report;
+      const initialOutcome = await merge(first, sampleIr());
+      const initial = initialOutcome.report;
       expect(initial.written).toEqual(first.files.map((file) => file.path));
+      expect(initialOutcome.revision).toEqual({
+        path: 'migrations/versions/0001_initial.py',
+        message: 'initial schema',
+        warnings: [],
+      });
 
       await appendFile(join(service, 'app', 'models.py'), '\n\n# Reporting helpers live in app/reports.py.\n');
       const ir = sampleIr();
@@ -113,21 +127,37 @@ describe('generate, edit, regenerate with the built-in agents', () => {
         confidence: 1,
       });
       const second = await runGenerate(ir, { qlfVersion: '1.0.0' });
-      const { report } = await merge(second, ir);
+      const { report, revision } = await merge(second, ir);
       expect(report.merged).toEqual(['app/models.py']);
       expect(report.conflicts).toEqual([]);
-      expect(report.written).toEqual(expect.arrayContaining(['README.md', 'migrations/0001_initial.sqlite.sql']));
+      expect(report.written).toEqual(expect.arrayContaining(['README.md', 'app/schemas.py']));
+      expect(revision).toEqual({
+        path: 'migrations/versions/0002_add_customers_phone.py',
+        message: 'add customers.phone',
+        warnings: [],
+      });
       // On another machine (no local base, as after a fresh clone) the same regeneration merges the same way.
       await rm(join(root, '.qlf'), { recursive: true, force: true });
       const again = await merge(second, ir);
       expect(again.report).toMatchObject({ kept: ['app/models.py'], conflicts: [], merged: [] });
       expect(again.baseUnknown).toEqual([]);
+      expect(again.revision).toBeUndefined(); // the lock records the schema the revisions build
       const models = await readFile(join(service, 'app', 'models.py'), 'utf8');
       expect(models).toContain('phone = sa.Column(');
       expect(models).toContain('# Reporting helpers live in app/reports.py.');
-      expect(await readFile(join(service, 'migrations', '0001_initial.postgresql.sql'), 'utf8')).toContain(
-        '"phone" VARCHAR(255)',
-      );
+      // The first revision is left as it was written; the change comes in the next one.
+      const initialRevision = await readFile(join(service, 'migrations', 'versions', '0001_initial.py'), 'utf8');
+      expect(initialRevision).toContain('down_revision = None');
+      expect(initialRevision).not.toContain('"phone"');
+      const addPhone = await readFile(join(service, 'migrations', 'versions', '0002_add_customers_phone.py'), 'utf8');
+      expect(addPhone).toContain('down_revision = "0001"');
+      expect(addPhone).toContain('batch_op.add_column(sa.Column("phone", sa.String(255), nullable=True))');
+      expect(addPhone).toContain('batch_op.drop_column("phone")');
+      const lock = JSON.parse(await readFile(join(service, 'qlf.lock.json'), 'utf8'));
+      expect(lock.migrations.revisions).toEqual([
+        { id: '0001', path: 'migrations/versions/0001_initial.py' },
+        { id: '0002', path: 'migrations/versions/0002_add_customers_phone.py' },
+      ]);
     } finally {
       await rm(root, { recursive: true, force: true });
     }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GeneratedService, generatePaymentsService } from './lib/generated-service.js';
-import { RUNNER_NAMES } from './runners/index.js';
+import { RUNNERS } from './runners/index.js';
 import { runVerify } from './verify.js';
 
 describe('verify on a generated service', () => {
@@ -16,8 +16,13 @@ describe('verify on a generated service', () => {
     const report = await runVerify({ ir: service.ir, serviceDir: service.dir }, { strict: true, timeoutMs: 50_000 });
     const errors = report.findings.filter((finding) => finding.severity === 'error');
     expect(errors).toEqual([]);
-    expect(report.runners.map((runner) => [runner.runner, runner.status, runner.reason])).toEqual(
-      RUNNER_NAMES.map((name) => [name, 'passed', undefined]),
+    // Per-database runners run on the brief's database (PostgreSQL) and on SQLite.
+    expect(report.runners.map((runner) => [runner.runner, runner.database, runner.status, runner.reason])).toEqual(
+      RUNNERS.flatMap((runner) =>
+        runner.perDatabase
+          ? ['postgresql', 'sqlite'].map((database) => [runner.name, database, 'passed', undefined])
+          : [[runner.name, undefined, 'passed', undefined]],
+      ),
     );
     expect(report.passed).toBe(true);
     expect(report.runners.find((runner) => runner.runner === 'pytest')!.stats.passed).toBeGreaterThan(0);

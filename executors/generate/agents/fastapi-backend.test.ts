@@ -40,7 +40,9 @@ describe('fastapi-backend agent', () => {
     const out = files();
     const models = out.get('app/models.py') ?? '';
     expect(models).toContain('card_number_encrypted = sa.Column(sa.Text()');
-    expect(models).toContain('card_number_hash = sa.Column(sa.String(64), nullable=False, unique=True, index=True)');
+    expect(models).toContain('card_number_hash = sa.Column(sa.String(64), nullable=False)\n');
+    expect(models).toContain('sa.UniqueConstraint("card_number_hash", name="uq_payments_card_number_hash"),');
+    expect(models).not.toMatch(/unique=True|index=True/);
     expect(models).not.toMatch(/^\s+card_number = /m);
     expect(out.get('app/routers/payments.py')).toContain('"card_number": mask_last4(item.card_number_last4)');
     expect(out.get('app/schemas.py')).toMatch(/class PaymentListItem\(ResponseModel\):(?:(?!class ).)*?\n\n/s);
@@ -71,6 +73,32 @@ describe('fastapi-backend agent', () => {
     }
     expect(notes.get('requirements.txt')).not.toContain('cryptography');
     expect(files().get('requirements.txt')).toContain('cryptography');
+  });
+
+  it("pins the runtime requirements exactly, with the driver of the brief's database, and the test tools apart", () => {
+    const pins = (text = '') => text.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+    const sqlite = files(notesIr());
+    expect(pins(sqlite.get('requirements.txt'))).toEqual([
+      'alembic==1.8.1',
+      'fastapi==0.92.0',
+      'pydantic==1.10.4',
+      'sqlalchemy==1.4.46',
+      'uvicorn==0.17.6',
+    ]);
+    expect(pins(sqlite.get('requirements-dev.txt'))).toEqual(['-r requirements.txt', 'httpx==0.23.3', 'pytest==7.2.1']);
+    expect(sqlite.get('requirements.txt')).toContain('# Tested stack: Debian 12 (bookworm) packages on Python 3.11.2');
+    const postgres = paymentsIr();
+    postgres.stack.database.value = 'postgresql';
+    // psycopg2 2.9.5 as a wheel (SQLAlchemy 1.4 has no psycopg 3 dialect), and no other psycopg.
+    expect(pins(files(postgres).get('requirements.txt')).filter((line) => line.startsWith('psycopg'))).toEqual([
+      'psycopg2-binary==2.9.5',
+    ]);
+    const mysql = paymentsIr();
+    mysql.stack.database.value = 'mysql';
+    expect(pins(files(mysql).get('requirements.txt'))).toContain('pymysql==1.0.2');
+    expect(pins(files(mysql).get('requirements.txt')).filter((line) => line.startsWith('cryptography'))).toHaveLength(
+      1,
+    );
   });
 
   it('writes the overlay audit entity when the IR has one', () => {

@@ -14,12 +14,40 @@ function readme(ir: IR = sampleIr()): string {
   return files[0]?.content ?? '';
 }
 
-/** The variables the generated `app/settings.py` reads, straight from the rendered backend template. */
+const readVariables = (source: string): string[] =>
+  [...source.matchAll(/(?:env\.get|_required|_integer)\(\s*(?:env,\s*)?"([A-Z][A-Z0-9_]*)"/g)].map((m) => m[1] ?? '');
+
+/** The body of a top-level Python function in `source`. */
+function pythonFunction(source: string, name: string): string {
+  const start = source.indexOf(`\ndef ${name}(`);
+  expect(start, name).toBeGreaterThanOrEqual(0);
+  const rest = source.slice(start + 1);
+  const end = rest.search(/\n(?=\S)/);
+  return end < 0 ? rest : rest.slice(0, end);
+}
+
+/**
+ * The variables the generated `app/settings.py` reads, straight from the rendered backend templates, in the order it
+ * reads them: the database URL through `app/db.py`'s `database_url_from_env`, then its own.
+ */
 function settingsVariables(ir: IR): string[] {
-  const settings = renderTemplate('fastapi/app/settings.py', fastapiView(ir, ctx.qlfVersion));
-  return [...settings.matchAll(/(?:env\.get|_required|_integer)\(\s*(?:env,\s*)?"([A-Z][A-Z0-9_]*)"/g)].map(
-    (m) => m[1] ?? '',
-  );
+  const view = fastapiView(ir, ctx.qlfVersion);
+  const settings = renderTemplate('fastapi/app/settings.py', view);
+  const db = renderTemplate('fastapi/app/db.py', view);
+  const settingsClass = settings.slice(settings.indexOf('class Settings'));
+  const fromDb = settingsClass.indexOf('database_url_from_env(env)');
+  expect(fromDb).toBeGreaterThanOrEqual(0);
+  return [
+    ...readVariables(settingsClass.slice(0, fromDb)),
+    ...readVariables(pythonFunction(db, 'database_url_from_env')),
+    ...readVariables(settingsClass.slice(fromDb)),
+  ];
+}
+
+/** The `| `NAME` | required | default |` cells of one variable in the README's configuration table. */
+function documentedSetting(text: string, name: string): string[] {
+  const row = new RegExp(`^\\| \`${name}\` \\| (yes|no) \\| ([^|]*) \\|`, 'm').exec(text);
+  return row ? [row[1] ?? '', (row[2] ?? '').trim()] : [];
 }
 
 /** The variables in the README's configuration table. */
@@ -49,7 +77,38 @@ describe('service-readme agent', () => {
     expect(text).toContain('# shop\n\nA small shop: customers place orders for products and pay by card.\n');
     expect(text).toContain('pip install -r requirements.txt\n');
     expect(text).toContain('uvicorn app.main:app');
-    expect(text).toContain('migrations/0001_initial.postgresql.sql');
+    expect(text).toContain(
+      'The brief targets PostgreSQL: `DATABASE_URL` is required (`sqlite:///./app.db` works for a quick local run). The service never creates tables itself',
+    );
+    expect(text).toContain('alembic upgrade head          # before the first start');
+    expect(text).toContain('alembic downgrade -1');
+    expect(text).toContain('one revision under `migrations/versions/` for each change');
+    expect(text).toMatch(/The service does not start until `DATABASE_URL`, `JWT_SECRET`/);
+    expect(text).not.toContain('0001_initial.postgresql.sql');
+    expect(text).not.toContain('creates its tables on start');
+  });
+
+  it.each([
+    ['postgresql', 'PostgreSQL', 'postgresql://shop@localhost:5432/shop'],
+    ['mysql', 'MySQL or MariaDB', 'mysql://shop@localhost:3306/shop'],
+    ['sqlite', 'SQLite', undefined],
+  ] as const)('requires DATABASE_URL exactly when app/db.py has no default for it (%s)', (database, title, example) => {
+    const ir = sampleIr();
+    ir.stack.database.value = database;
+    const text = readme(ir);
+    const db = renderTemplate('fastapi/app/db.py', fastapiView(ir, ctx.qlfVersion));
+    expect(text).toContain(`The brief targets ${title}`);
+    if (example) {
+      expect(db).toContain('DEFAULT_DATABASE_URL: Optional[str] = None');
+      expect(db).toContain(`"${example}. "`);
+      expect(documentedSetting(text, 'DATABASE_URL')).toEqual(['yes', '(none)']);
+      expect(text).toContain(`Database URL, e.g. \`${example}\``);
+      expect(text).toContain('`DATABASE_URL` is required');
+    } else {
+      expect(db).toContain('DEFAULT_DATABASE_URL: Optional[str] = "sqlite:///./app.db"');
+      expect(documentedSetting(text, 'DATABASE_URL')).toEqual(['no', '`sqlite:///./app.db`']);
+      expect(text).not.toContain('`DATABASE_URL` is required');
+    }
   });
 
   it.each([['jwt'], ['api-key'], ['none'], ['oauth2']] as const)(

@@ -21,9 +21,16 @@ print(json.dumps({"python": platform.python_version(), **{name: version(name) fo
 
 describe('python pins', () => {
   it('are what /usr/bin/python3 has installed, as importlib.metadata (and so pip) reports them', async () => {
-    const installed = await installedVersions(pins.map((pin) => pin.name));
+    // A pin the tests run as another distribution (psycopg2-binary as Debian's psycopg2) is checked as that one.
+    const tested = (pin: PythonPin) => pin.testedAs ?? pin.name;
+    const installed = await installedVersions(pins.map(tested));
     expect(installed.python, `${PYTHON} is not the tested interpreter`).toBe(TESTED_PYTHON);
-    for (const pin of pins) expect(installed[pin.name], pin.name).toBe(pin.reports ?? pin.version);
+    for (const pin of pins) expect(installed[tested(pin)], tested(pin)).toBe(pin.reports ?? pin.version);
+  });
+
+  it('pin the PostgreSQL driver as the psycopg2 wheel, tested as the same release of psycopg2', () => {
+    expect(PYTHON_PINS.psycopg2).toMatchObject({ name: 'psycopg2-binary', version: '2.9.5', testedAs: 'psycopg2' });
+    expect(pins.filter((pin) => pin.testedAs).map((pin) => pin.name)).toEqual(['psycopg2-binary']);
   });
 
   it('name the Debian packages dpkg has installed, whose upstream version is the pin', async () => {
@@ -50,7 +57,7 @@ describe('python pins', () => {
       [
         'alembic==1.8.1',
         'fastapi==0.92.0',
-        'psycopg2==2.9.5',
+        'psycopg2-binary==2.9.5',
         'pydantic==1.10.4',
         'python-multipart==0.0.5',
         'sqlalchemy==1.4.46',

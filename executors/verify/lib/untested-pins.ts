@@ -48,8 +48,12 @@ export function pinnedNames(files: readonly PinnedFile[]): string[] {
   return [...new Set(names)].sort();
 }
 
-function problem(pin: string, name: string, imported: ImportedVersions): string {
+function problem(pin: string, pinned: string, imported: ImportedVersions): string {
   const python = imported.tested.python;
+  // A pin the tests run as another distribution (psycopg2-binary as psycopg2) is described by that one when present.
+  const alias = TESTED_AS.get(pinned);
+  const name =
+    alias && (imported.tested.packages[alias] !== undefined || imported.installed[alias] != null) ? alias : pinned;
   const tested = imported.tested.packages[name];
   if (tested !== undefined) return `${pin} is pinned, but the tests ran with ${name} ${tested} (Python ${python})`;
   const installed = imported.installed[name];
@@ -59,7 +63,6 @@ function problem(pin: string, name: string, imported: ImportedVersions): string 
   return `${pin} is pinned, but the interpreter that ran the tests has ${name} ${installed} (the tests did not import it)`;
 }
 
-/** One warning per exact pin whose version differs from the one tested (or installed), or that is not installed. */
 /** Per distribution, pinned release → the version a known build of exactly that release reports. */
 const SAME_RELEASE = new Map<string, Record<string, string>>(
   Object.values(PYTHON_PINS)
@@ -67,6 +70,7 @@ const SAME_RELEASE = new Map<string, Record<string, string>>(
     .map((pin) => [pin.name, { [pin.version]: pin.reports }]),
 );
 
+/** One warning per exact pin whose version differs from the one tested (or installed), or that is not installed. */
 export function untestedPins(files: readonly PinnedFile[], imported: ImportedVersions): RunnerFinding[] {
   const findings: RunnerFinding[] = [];
   for (const { file, text } of files) {
