@@ -6,9 +6,9 @@ import type { IR } from '../../schemas/ir.js';
 import type { MigrationSchema } from '../../schemas/migration-schema.js';
 import { ALL_AGENTS } from './agents/index.js';
 import type { AgentContext, GeneratorAgent } from './lib/agent.js';
-import { selectAgents } from './lib/registry.js';
 import { migrationSchema } from './lib/migrations/schema-model.js';
 import { SQL_DATABASES } from './lib/physical-model.js';
+import { selectAgents } from './lib/registry.js';
 import { assertSafeRelativePath } from './lib/relative-path.js';
 
 function byPath(a: GeneratedFile, b: GeneratedFile): number {

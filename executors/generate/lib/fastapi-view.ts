@@ -4,6 +4,7 @@ import type { FieldType } from '../../../schemas/common.js';
 import type { IR, IREntity, IRField } from '../../../schemas/ir.js';
 import { type AuditColumns, BUILT_IN_AUDIT, overlayAudit } from './audit-view.js';
 import { type DataSubjectView, dataSubject } from './data-subject-view.js';
+import { constraintName, schemaTable, supportTables } from './migrations/schema-table.js';
 import { type PaginationView, pageParameterNames, paginationView } from './pagination.js';
 import {
   isEncrypted,
@@ -14,7 +15,6 @@ import {
   snakeCase,
   sqlDatabase,
 } from './physical-model.js';
-import { constraintName, schemaTable, supportTables } from './migrations/schema-table.js';
 import { columnLine, fieldArgs, modelAttr, PY_TYPES, pyString, pyType, tableArgsLines } from './python-types.js';
 import { authEnabled, basePath, isReadOnlyEntity, issuesTokens, type Route, routeTable } from './routes.js';
 

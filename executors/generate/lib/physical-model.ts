@@ -11,7 +11,9 @@ export type { SqlDatabase };
 export function sqlDatabase(ir: IR): SqlDatabase {
   const value = ir.stack.database.value;
   if (!(SQL_DATABASES as readonly string[]).includes(value)) {
-    throw new Error(`${ir.name}: stack.database ${value} is not a SQL database qlf generates (compile should have refused it)`);
+    throw new Error(
+      `${ir.name}: stack.database ${value} is not a SQL database qlf generates (compile should have refused it)`,
+    );
   }
   return value as SqlDatabase;
 }

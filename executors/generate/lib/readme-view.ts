@@ -21,7 +21,9 @@ export function cell(text: string): string {
 /** An example URL for the brief's database (no password: that comes from a secret store). */
 export function databaseExample(database: 'postgresql' | 'mysql' | 'sqlite', dbName: string): string {
   if (database === 'sqlite') return 'sqlite:///./app.db';
-  return database === 'mysql' ? `mysql://${dbName}@localhost:3306/${dbName}` : `postgresql://${dbName}@localhost:5432/${dbName}`;
+  return database === 'mysql'
+    ? `mysql://${dbName}@localhost:3306/${dbName}`
+    : `postgresql://${dbName}@localhost:5432/${dbName}`;
 }
 
 /** The environment variables `app/settings.py` reads, in the order it reads them. */
@@ -42,7 +44,12 @@ export function readmeSettings(ir: IR, qlfVersion: string): ReadmeSetting[] {
         },
     { name: 'DB_POOL_SIZE', required: false, default: '5', meaning: 'Connections kept open per process.' },
     { name: 'DB_MAX_OVERFLOW', required: false, default: '10', meaning: 'Extra connections allowed under load.' },
-    { name: 'DB_POOL_TIMEOUT', required: false, default: '30', meaning: 'Seconds a request waits for a free connection.' },
+    {
+      name: 'DB_POOL_TIMEOUT',
+      required: false,
+      default: '30',
+      meaning: 'Seconds a request waits for a free connection.',
+    },
     {
       name: 'DB_POOL_RECYCLE',
       required: false,
