@@ -21,8 +21,22 @@ export function strictOverride(config: ResolvedConfig, options: { strict?: boole
   if (options.strict !== undefined) config.verify.strict = options.strict;
 }
 
+/** Work after the stage, with the stage's options and the workspace config (deploy applies what it rendered). */
+export type AfterStage<S extends StageName> = (input: {
+  config: ResolvedConfig;
+  options: Options<S>;
+  /** The brief's name, as the stage read it. */
+  brief: string;
+  root: string;
+  print: (line: string) => void;
+}) => Promise<void>;
+
 /** An Nx executor for `stage`: thin on purpose, so Nx and `qlf run` do the same work. */
-export function createStageExecutor<S extends StageName>(stage: S, override?: ConfigOverride<S>) {
+export function createStageExecutor<S extends StageName>(
+  stage: S,
+  override?: ConfigOverride<S>,
+  after?: AfterStage<S>,
+) {
   return async function qlfStageExecutor(raw: unknown, context: ExecutorContext): Promise<{ success: boolean }> {
     const out = createOutput();
     try {
@@ -44,6 +58,7 @@ export function createStageExecutor<S extends StageName>(stage: S, override?: Co
       override?.(config, options);
       const result = await runStage({ config, briefFile, stage });
       if (result.terminalOutput) out.print(result.terminalOutput);
+      await after?.({ config, options, brief: result.brief, root: context.root, print: (line) => out.print(line) });
       return { success: true };
     } catch (error) {
       const printed = (error as { terminalOutput?: unknown })?.terminalOutput;

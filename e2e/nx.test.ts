@@ -67,7 +67,7 @@ describe.skipIf(!built)(title, () => {
     const projects = (await nx('show', 'projects')).split('\n').map((line) => line.trim());
     expect(projects).toEqual(expect.arrayContaining(['payments', 'orders', 'crm']));
     const orders = JSON.parse(await nx('show', 'project', 'orders', '--json'));
-    expect(Object.keys(orders.targets)).toEqual(['compile', 'generate', 'verify', 'build', 'package']);
+    expect(Object.keys(orders.targets)).toEqual(['compile', 'generate', 'verify', 'build', 'package', 'deploy']);
     expect(orders.targets.package).toMatchObject({
       executor: 'qlf:package',
       cache: true,

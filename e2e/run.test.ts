@@ -63,7 +63,7 @@ describe.skipIf(reason !== '')('qlf run on the examples', () => {
     expect(firstTasks.filter((t) => t.status !== 'success')).toEqual([]);
     expect(first.code).toBe(0);
     expect(firstTasks.map((t) => t.id).filter((id) => id.startsWith('payments:'))).toEqual(
-      ['compile', 'generate', 'verify', 'build', 'package'].map((stage) => `payments:${stage}`),
+      ['compile', 'generate', 'verify', 'build', 'package', 'deploy'].map((stage) => `payments:${stage}`),
     );
 
     const buildJson = JSON.parse(await readFile(join(root, 'dist/qlf/payments/build/build.json'), 'utf8'));

@@ -105,8 +105,20 @@ async function materializeInputs(node: TaskNode, brief: BriefRef, env: TaskEnv):
   );
 }
 
-/** A publish line a person should see even when the task succeeds (`warning: migration drops column …`). */
+/** A line a person should see even when the task succeeds (`warning: migration drops column …`). */
 const WARNING = 'warning: ';
+
+/** The `warning: …` lines of a task's output (its log, or what publishing it said), without the prefix. */
+export function warningsFromOutput(terminalOutput: string): string[] {
+  return terminalOutput
+    .split('\n')
+    .filter((line) => line.startsWith(WARNING))
+    .map((line) => line.slice(WARNING.length));
+}
+
+function withWarnings(warnings: string[]): { warnings?: string[] } {
+  return warnings.length > 0 ? { warnings } : {};
+}
 
 /** Takes the snapshot of a snapshotting stage (generate) into `briefDir/service`; returns its digest. */
 function snapshotOf(task: StageTask, brief: BriefRef, env: TaskEnv, published: boolean, outputsDir: string) {
@@ -225,6 +237,7 @@ export async function processTask(
         savedMs: known.durationMs,
         terminalOutput: known.terminalOutput,
         skips: skipsFromOutput(known.terminalOutput),
+        ...withWarnings(warningsFromOutput(known.terminalOutput)),
         outputHash: known.outputHash,
         durationMs: Date.now() - started,
       };
@@ -253,6 +266,7 @@ export async function processTask(
       result.savedMs = entry.manifest.durationMs;
       result.terminalOutput = entry.manifest.terminalOutput;
       result.skips = skipsFromOutput(entry.manifest.terminalOutput);
+      Object.assign(result, withWarnings(warningsFromOutput(entry.manifest.terminalOutput)));
     } else {
       await materializeInputs(node, brief, env);
       const maxAttempts = 1 + (task.retryable ? (env.options.retries ?? 2) : 0);
@@ -294,6 +308,7 @@ export async function processTask(
       const final = response as WorkerResponse;
       result.terminalOutput = final.terminalOutput;
       result.skips = final.skips;
+      Object.assign(result, withWarnings(warningsFromOutput(final.terminalOutput)));
       if (!final.ok) {
         if (task.publishOnFailure && publish) {
           // e.g. verify's report: the user needs to read why it failed; it is never cached.
@@ -320,7 +335,7 @@ export async function processTask(
     if (publish) {
       const said = await publishOutputs(task, { ...publishTo, sourceDir: outDir });
       if (said.length > 0) result.terminalOutput = [result.terminalOutput, ...said].filter((l) => l !== '').join('\n');
-      const warnings = said.filter((line) => line.startsWith(WARNING)).map((line) => line.slice(WARNING.length));
+      const warnings = [...(result.warnings ?? []), ...warningsFromOutput(said.join('\n'))];
       if (warnings.length > 0) result.warnings = warnings;
     }
     if (task.snapshot) result.outputHash = await snapshotOf(task, brief, env, publish, outDir);

@@ -46,6 +46,48 @@ export const remoteCacheConfigSchema = z
   .strict();
 export type RemoteCacheConfig = z.output<typeof remoteCacheConfigSchema>;
 
+const dnsName = z
+  .string()
+  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, 'must be a lowercase DNS name');
+
+/** Where and how the `deploy` stage renders and applies Kubernetes objects. */
+export const deployConfigSchema = z
+  .object({
+    /** Namespace of each service. @default the brief's name */
+    namespace: dnsName.max(63).optional(),
+    /** Public host of each service: `<name>.<baseDomain>`. @default 'example.com' */
+    baseDomain: dnsName.default('example.com'),
+    /** IngressClass the Ingress uses. @default 'nginx' */
+    ingressClass: z.string().min(1).default('nginx'),
+    /** Namespace of the ingress controller, the only source NetworkPolicy lets in. @default 'ingress-nginx' */
+    ingressNamespace: dnsName.max(63).default('ingress-nginx'),
+    /** cert-manager ClusterIssuer that issues the TLS certificate. @default 'letsencrypt' */
+    clusterIssuer: z.string().min(1).default('letsencrypt'),
+    /** Where the database is, for the egress NetworkPolicy: an IP block and port. @default 0.0.0.0/0 on the dialect's port */
+    database: z.object({ cidr: z.string().min(1), port: z.number().int().min(1).max(65535).optional() }).optional(),
+    /** GDPR data residency: labels the objects and pins pods to nodes carrying `nodeLabel=<region>`. */
+    residency: z
+      .object({ region: z.string().min(1), nodeLabel: z.string().min(1).default('topology.kubernetes.io/region') })
+      .optional(),
+    /** Preview environments (`qlf preview`). */
+    preview: z
+      .object({
+        /** Hosts `<namespace>.<baseDomain>`. @default deploy.baseDomain */
+        baseDomain: dnsName.optional(),
+        /** Lifetime of a preview when `--ttl` is not given, e.g. `24h`, `3d`. @default '24h' */
+        ttl: z
+          .string()
+          .regex(/^\d+[mhd]$/, 'a number then m, h or d, e.g. 24h')
+          .default('24h'),
+        /** Use the `DATABASE_URL` Secret you provide instead of a throwaway PostgreSQL per preview. @default false */
+        sharedDatabase: z.boolean().default(false),
+      })
+      .strict()
+      .default({ ttl: '24h', sharedDatabase: false }),
+  })
+  .strict();
+export type DeployConfig = z.output<typeof deployConfigSchema>;
+
 export const configSchema = z
   .object({
     /** Globs (relative to the workspace root) that find briefs. @default ['**\/brief.qlf.yaml'] */
@@ -108,6 +150,13 @@ export const configSchema = z
       })
       .strict()
       .default({ strict: false, timeoutMs: 300_000 }),
+    deploy: deployConfigSchema.default({
+      baseDomain: 'example.com',
+      ingressClass: 'nginx',
+      ingressNamespace: 'ingress-nginx',
+      clusterIssuer: 'letsencrypt',
+      preview: { ttl: '24h', sharedDatabase: false },
+    }),
     build: z
       .object({
         /** Container engine endpoint; else `DOCKER_HOST`. */

@@ -57,9 +57,39 @@ export const packageExecutorOptionsSchema = z
   .meta({ title: 'qlf package', description: 'Packages a signed capsule (`<outDir>/<name>/package/`).' });
 
 export const deployExecutorOptionsSchema = z
-  .object({ ...stageOptions })
+  .object({
+    ...stageOptions,
+    apply: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Apply the rendered objects to the cluster; false renders only (`<outDir>/<name>/deploy/`). @default true',
+      ),
+    dryRun: z
+      .boolean()
+      .optional()
+      .describe('Server-side dry run (dryRun=All): the API server validates, nothing changes. @default false'),
+    force: z
+      .boolean()
+      .optional()
+      .describe('Take over fields another field manager owns (server-side apply force). @default false'),
+    kubeconfig: z
+      .string()
+      .optional()
+      .describe('Kubeconfig file, relative to the workspace root. @default KUBECONFIG, ~/.kube/config, in-cluster'),
+    context: z.string().optional().describe('Kubeconfig context. @default its current-context'),
+    timeoutSeconds: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Longest wait for the migration Job and for the rollout, each. @default 300'),
+  })
   .strict()
-  .meta({ title: 'qlf deploy', description: 'Deploys the packaged service (`<outDir>/<name>/deploy/`).' });
+  .meta({
+    title: 'qlf deploy',
+    description: 'Renders the Kubernetes objects (`<outDir>/<name>/deploy/`) and applies them to the cluster.',
+  });
 
 /** Executor option schemas by stage name. */
 export const executorOptionsSchemas = {

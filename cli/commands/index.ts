@@ -15,6 +15,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<Any
     summary: 'Run the task graph for briefs (cached)',
     load: async () => (await import('./run.js')).default as AnyCommand,
   },
+  deploy: {
+    summary: 'Render and apply briefs to Kubernetes',
+    load: async () => (await import('./deploy.js')).default as AnyCommand,
+  },
   graph: { summary: 'Print the task graph', load: async () => (await import('./graph.js')).default as AnyCommand },
   watch: {
     summary: 'Re-run affected tasks when briefs, overlays or the config change',

@@ -2,8 +2,9 @@
 import type { StageTask } from '../stage-task.js';
 import { buildTask } from './build.js';
 import { compileTask } from './compile.js';
+import { deployTask } from './deploy.js';
 import { generateTask } from './generate.js';
 import { packageTask } from './package.js';
 import { verifyTask } from './verify.js';
 
-export const stageTasks: StageTask[] = [compileTask, generateTask, verifyTask, buildTask, packageTask];
+export const stageTasks: StageTask[] = [compileTask, generateTask, verifyTask, buildTask, packageTask, deployTask];

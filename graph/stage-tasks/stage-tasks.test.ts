@@ -29,7 +29,7 @@ afterAll(removeWorkspaces);
 
 describe('stage tasks', () => {
   it('registers the stages in pipeline order', () => {
-    expect(stageTasks.map((t) => t.stage)).toEqual(['compile', 'generate', 'verify', 'build', 'package']);
+    expect(stageTasks.map((t) => t.stage)).toEqual(['compile', 'generate', 'verify', 'build', 'package', 'deploy']);
     expect(stageTasks.find((t) => t.stage === 'verify')).toMatchObject({ heavy: true, publishOnFailure: true });
   });
 
@@ -200,8 +200,9 @@ describe('stage tasks', () => {
     const fake = await loadStageTasks(fakeTaskModule);
     await runStage({ config, briefFile: 'briefs/ledger/brief.qlf.yaml', stage: 'generate', stageTasks: fake });
     expect(await readFile(join(config.outDir, 'ledger', 'service', 'app', 'main.py'), 'utf8')).toContain('# ledger');
+    // A stage the given task list does not register (the fake module stops at package).
     await expect(
-      runStage({ config, briefFile: 'briefs/ledger/brief.qlf.yaml', stage: 'deploy' }),
+      runStage({ config, briefFile: 'briefs/ledger/brief.qlf.yaml', stage: 'deploy', stageTasks: fake }),
     ).rejects.toMatchObject({ code: 'E_STAGE_UNKNOWN' });
   });
 });

@@ -1,0 +1,113 @@
+// `qlf deploy [paths...]`: renders each brief's Kubernetes objects through the task graph (cached, like `qlf run
+// --stage deploy`), then applies them to the cluster of the kubeconfig with server-side apply, waits for the migration
+// Job and the rollout, prunes what qlf applied earlier and no longer renders, and prints the URL. Applying is never
+// served from a cache.
+import { join } from 'node:path';
+import { loadConfig } from '../../core/config.js';
+import { inputError } from '../../core/errors.js';
+import { briefOutDir } from '../../graph/publish.js';
+import { runGraph } from '../../graph/run-graph.js';
+import { defineCommand } from '../command.js';
+import { createProgress, formatSummary } from './run-progress.js';
+
+/** `90s`, `5m`, `1h` or plain milliseconds → milliseconds. */
+function parseDuration(value: string): number {
+  const match = /^(\d+)(ms|s|m|h)?$/.exec(value.trim());
+  if (!match) {
+    throw inputError('E_USAGE', `--timeout ${JSON.stringify(value)} is not a duration`, {
+      hint: 'Write it as 90s, 5m or 1h.',
+    });
+  }
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[match[2] ?? 'ms'] as number;
+  return Number(match[1]) * unit;
+}
+
+export default defineCommand({
+  name: 'deploy',
+  summary: 'Render and apply briefs to Kubernetes',
+  usage: 'deploy [paths...] [options]',
+  details: [
+    'Renders each brief (the cached `deploy` stage: <outDir>/<name>/deploy/), then applies the objects to the cluster',
+    'of the kubeconfig (KUBECONFIG, ~/.kube/config or in-cluster) with server-side apply (field manager qlf): the',
+    'migration Job first and to completion, then the workload, waiting for its rollout. Objects qlf applied earlier for',
+    'the brief and no longer renders are deleted; nothing without qlf labels is ever touched.',
+    '',
+    'Examples:',
+    '  qlf deploy services/payments',
+    '  qlf deploy services/payments --dry-run      the API server validates everything; nothing changes',
+    '  qlf deploy --context staging --timeout 10m',
+    '',
+    'Exit code: 0 deployed, 1 a task, the apply or the rollout failed, 2 bad input.',
+  ].join('\n'),
+  options: {
+    json: { type: 'boolean', description: 'Print what was applied and pruned as JSON on stdout.' },
+    verbose: { type: 'boolean', short: 'v', description: 'Print more detail.' },
+    'dry-run': {
+      type: 'boolean',
+      description: 'Server-side dry run (dryRun=All): validated by the API server, nothing changes.',
+    },
+    force: { type: 'boolean', description: 'Take over fields another field manager owns (server-side apply force).' },
+    kubeconfig: {
+      type: 'string',
+      description: 'Kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster).',
+      valueName: 'file',
+    },
+    context: { type: 'string', description: 'Kubeconfig context (default: its current-context).', valueName: 'name' },
+    timeout: {
+      type: 'string',
+      description: 'Longest wait for the migration Job and for the rollout (default 5m).',
+      valueName: 'duration',
+    },
+  },
+  async run({ values, positionals, out, cwd }) {
+    const timeoutMs = values.timeout === undefined ? undefined : parseDuration(values.timeout);
+    const config = await loadConfig(cwd);
+    const progress = createProgress(out, {
+      live: false,
+      write: values.json ? out.info : out.print,
+      verbose: values.verbose,
+    });
+    const rendered = await runGraph({
+      config,
+      paths: positionals,
+      cwd,
+      stage: 'deploy',
+      onEvent: (event) => progress.onEvent(event),
+    });
+    progress.stop();
+    if (rendered.totals.failed > 0 || rendered.totals.skipped > 0) {
+      out.print(formatSummary(rendered.totals, out, rendered.interrupted));
+      return 1;
+    }
+    const briefs = [
+      ...new Set(rendered.tasks.filter((task) => task.stage === 'deploy').map((task) => task.brief)),
+    ].sort();
+    if (briefs.length === 0) {
+      out.print('No briefs matched: nothing to deploy.');
+      return 0;
+    }
+    const results = [];
+    for (const brief of briefs) {
+      const say = (line: string) => (values.json ? out.info : out.print)(`${brief}: ${line}`);
+      const result = await (await import('../../executors/deploy/deploy.js')).applyRendered({
+        deployDir: join(briefOutDir(config, brief), 'deploy'),
+        ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
+        ...(values.context ? { context: values.context } : {}),
+        ...(values['dry-run'] ? { dryRunServer: true } : {}),
+        ...(values.force ? { force: true } : {}),
+        ...(timeoutMs ? { timeoutMs } : {}),
+        onProgress: say,
+      });
+      results.push({ brief, ...result });
+      if (!values.json) {
+        const pruned =
+          result.pruned.length > 0 ? `, ${result.dryRun ? 'would prune' : 'pruned'} ${result.pruned.length}` : '';
+        out.print(
+          `${out.style.green('✔')} ${brief} ${result.dryRun ? 'validated (dry run)' : 'deployed'}: ${result.applied.length} objects${pruned}${result.url ? ` → ${result.url}` : ''}`,
+        );
+      }
+    }
+    if (values.json) out.json({ deployed: results });
+    return 0;
+  },
+});
