@@ -54,7 +54,14 @@ describe('qlf Nx plugin (createNodesV2)', () => {
   it('infers a project per brief with the stage chain', async () => {
     const project = await projectOf('services/payments/brief.qlf.yaml');
     expect(project).toMatchObject({ name: 'payments', root: 'services/payments', implicitDependencies: [] });
-    expect(Object.keys(project?.targets ?? {})).toEqual(['compile', 'generate', 'verify', 'build', 'package']);
+    expect(Object.keys(project?.targets ?? {})).toEqual([
+      'compile',
+      'generate',
+      'verify',
+      'build',
+      'package',
+      'deploy',
+    ]);
     expect(project?.targets?.compile).toMatchObject({
       executor: 'qlf:compile',
       cache: true,
@@ -65,12 +72,21 @@ describe('qlf Nx plugin (createNodesV2)', () => {
     expect(project?.targets?.verify?.dependsOn).toEqual(['generate']);
     expect(project?.targets?.build?.dependsOn).toEqual(['verify']);
     expect(project?.targets?.package?.dependsOn).toEqual(['build']);
+    expect(project?.targets?.deploy?.dependsOn).toEqual(['package']);
   });
 
   it('caches the stages that only read, never generate (it writes the working copy) nor build (an engine)', async () => {
     const targets = (await projectOf('services/payments/brief.qlf.yaml'))?.targets ?? {};
     const cached = Object.fromEntries(Object.entries(targets).map(([name, target]) => [name, target.cache]));
-    expect(cached).toEqual({ compile: true, generate: false, verify: true, build: false, package: true });
+    // deploy applies to a cluster: it changes the world, so a replay would be a lie.
+    expect(cached).toEqual({
+      compile: true,
+      generate: false,
+      verify: true,
+      build: false,
+      package: true,
+      deploy: false,
+    });
   });
 
   it("declares generate's own records as its outputs, never the working copy", async () => {
@@ -161,6 +177,7 @@ describe('qlf Nx plugin (createNodesV2)', () => {
       'qlf-verify',
       'qlf-build',
       'qlf-package',
+      'qlf-deploy',
     ]);
     expect(orders?.targets?.['qlf-generate']?.dependsOn).toEqual(['qlf-compile', '^qlf-generate']);
   });

@@ -11,6 +11,7 @@ describe('Nx schema.json files', () => {
     expect(Object.keys(files).sort()).toEqual([
       'executors/build/schema.json',
       'executors/compile/schema.json',
+      'executors/deploy/schema.json',
       'executors/generate/schema.json',
       'executors/package/schema.json',
       'executors/verify/schema.json',
