@@ -4,23 +4,11 @@
 // served from a cache.
 import { join } from 'node:path';
 import { loadConfig } from '../../core/config.js';
-import { inputError } from '../../core/errors.js';
 import { briefOutDir } from '../../graph/publish.js';
 import { runGraph } from '../../graph/run-graph.js';
 import { defineCommand } from '../command.js';
+import { parseDuration } from '../duration.js';
 import { createProgress, formatSummary } from './run-progress.js';
-
-/** `90s`, `5m`, `1h` or plain milliseconds → milliseconds. */
-function parseDuration(value: string): number {
-  const match = /^(\d+)(ms|s|m|h)?$/.exec(value.trim());
-  if (!match) {
-    throw inputError('E_USAGE', `--timeout ${JSON.stringify(value)} is not a duration`, {
-      hint: 'Write it as 90s, 5m or 1h.',
-    });
-  }
-  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[match[2] ?? 'ms'] as number;
-  return Number(match[1]) * unit;
-}
 
 export default defineCommand({
   name: 'deploy',

@@ -19,6 +19,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<Any
     summary: 'Render and apply briefs to Kubernetes',
     load: async () => (await import('./deploy.js')).default as AnyCommand,
   },
+  preview: {
+    summary: 'Preview environments: one namespace per brief and branch',
+    load: async () => (await import('./preview.js')).default as AnyCommand,
+  },
   graph: { summary: 'Print the task graph', load: async () => (await import('./graph.js')).default as AnyCommand },
   watch: {
     summary: 'Re-run affected tasks when briefs, overlays or the config change',
