@@ -3,6 +3,7 @@
 import type { BuildResult } from '../../../schemas/build-result.js';
 import type { DeployConfig } from '../../../schemas/config.js';
 import type { IR } from '../../../schemas/ir.js';
+import type { KubeObject } from '../apply/types.js';
 
 /** How a preview environment differs from the service's own deployment. */
 export interface PreviewOverrides {
@@ -32,17 +33,8 @@ export interface RenderInput {
   preview?: PreviewOverrides;
 }
 
-export interface RenderedObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  };
-  [key: string]: unknown;
-}
+/** A rendered object: the shape the apply engine sends (one type, so whatever render makes, apply takes). */
+export type RenderedObject = KubeObject;
 
 /** A Secret the objects read but qlf never renders: whoever deploys creates it, holding these keys. */
 export interface SecretContract {
