@@ -5,7 +5,8 @@ import type { IR } from '../../../schemas/ir.js';
 import type { AgentContext, GeneratorAgent } from '../lib/agent.js';
 import { type FastapiView, fastapiView, type ViewEntity, type ViewField } from '../lib/fastapi-view.js';
 import { listResponseDescriptions, type PaginationView, pageParameters, pageSchema } from '../lib/pagination.js';
-import { DECIMAL_PRECISION, EMAIL_PATTERN } from '../lib/python-types.js';
+import { DECIMAL_PRECISION } from '../lib/physical-model.js';
+import { EMAIL_PATTERN } from '../lib/python-types.js';
 import type { Route } from '../lib/routes.js';
 
 type Schema = Record<string, unknown>;

@@ -2,6 +2,7 @@
 // migrations, schemas and overlay checks all read this one function, so they cannot disagree.
 import { type FieldType, type SqlDatabase, sqlDatabaseName } from '../../../schemas/common.js';
 import type { IR, IREntity, IRField } from '../../../schemas/ir.js';
+import type { ColumnType } from '../../../schemas/migration-schema.js';
 
 /** The databases generated services run on; `stack.database` names one of them (compile refuses any other). */
 export const SQL_DATABASES = sqlDatabaseName.options;
@@ -189,4 +190,38 @@ export function physicalModel(ir: IR): PhysicalModel {
     ],
   }));
   return { tables, joinTables: joinTables.sort(byName) };
+}
+
+/** Money columns: 18 digits, 2 after the point, in the models, the migrations and the API's decimal pattern. */
+export const DECIMAL_PRECISION = { digits: 18, places: 2 } as const;
+
+/** How a column is stored: the one mapping the models and the migrations both spell out. */
+export function columnType(column: PhysicalColumn): ColumnType {
+  switch (column.type) {
+    case 'string':
+    case 'email':
+    case 'url':
+    case 'uuid':
+    case 'enum':
+    case 'hash':
+    case 'last4':
+      return { kind: 'string', length: column.maxLength ?? 255 };
+    case 'text':
+    case 'ciphertext':
+      return { kind: 'text' };
+    case 'decimal':
+      // Money is exact: never a binary float.
+      return { kind: 'numeric', precision: DECIMAL_PRECISION.digits, scale: DECIMAL_PRECISION.places };
+    case 'boolean':
+      return { kind: 'boolean' };
+    case 'date':
+      return { kind: 'date' };
+    case 'datetime':
+    case 'timestamp':
+      return { kind: 'datetime' };
+    case 'json':
+      return { kind: 'json' };
+    default:
+      return { kind: 'integer' }; // integer fields, ids and foreign keys
+  }
 }

@@ -1,11 +1,8 @@
 // Python spellings of IR types for the FastAPI templates: Pydantic annotations and constraints, SQLAlchemy columns.
 import type { FieldType } from '../../../schemas/common.js';
 import type { IRField } from '../../../schemas/ir.js';
-import type { SchemaTable } from '../../../schemas/migration-schema.js';
-import type { PhysicalColumn } from './physical-model.js';
-
-/** Money columns: 18 digits, 2 after the point; the SQL migrations use the same precision. */
-export const DECIMAL_PRECISION = { digits: 18, places: 2 } as const;
+import type { ColumnType, SchemaTable } from '../../../schemas/migration-schema.js';
+import { columnType, DECIMAL_PRECISION, type PhysicalColumn } from './physical-model.js';
 
 export const EMAIL_PATTERN = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
 export const URL_PATTERN = '^https?://[^\\s]+$';
@@ -84,41 +81,35 @@ export function modelAttr(name: string): string {
   return RESERVED_ATTRS.has(name) ? `${name}_` : name;
 }
 
-function saType(column: PhysicalColumn): string {
-  switch (column.type) {
+/**
+ * The SQLAlchemy type of a stored column. `datetime` is the expression for timestamps: the models' `UTCDateTime()`, a
+ * revision's own `UTC_DATETIME` (a revision imports nothing from `app/`).
+ */
+export function saType(type: ColumnType, datetime = 'UTCDateTime()'): string {
+  switch (type.kind) {
     case 'string':
-    case 'email':
-    case 'url':
-    case 'uuid':
-    case 'enum':
-    case 'hash':
-    case 'last4':
-      return `sa.String(${column.maxLength ?? 255})`;
+      return `sa.String(${type.length})`;
     case 'text':
-    case 'ciphertext':
       return 'sa.Text()';
     case 'integer':
       return 'sa.Integer()';
-    case 'decimal':
-      return `sa.Numeric(${DECIMAL_PRECISION.digits}, ${DECIMAL_PRECISION.places})`;
+    case 'numeric':
+      return `sa.Numeric(${type.precision}, ${type.scale})`;
     case 'boolean':
       return 'sa.Boolean()';
     case 'date':
       return 'sa.Date()';
     case 'datetime':
-    case 'timestamp':
-      return 'UTCDateTime()';
+      return datetime;
     case 'json':
       return 'sa.JSON()';
-    default:
-      return 'sa.Integer()';
   }
 }
 
 /** The model line of a column; `fkName` names its foreign key as the migrations do. */
 export function columnLine(column: PhysicalColumn, fkName?: string): string {
   if (column.role === 'id') return 'id = sa.Column(sa.Integer(), primary_key=True, autoincrement=True)';
-  const args = [saType(column)];
+  const args = [saType(columnType(column))];
   if (column.references) {
     const name = fkName ? `, name=${pyString(fkName)}` : '';
     args.push(

@@ -5,30 +5,14 @@
 // after the models move on.
 
 import type { ColumnType, MigrationSchema, SchemaColumn, SchemaTable } from '../../../../schemas/migration-schema.js';
-import { pyString } from '../python-types.js';
+import { pyString, saType } from '../python-types.js';
 import { type BackfillValue, type BatchOp, diffSchemas, type MigrationWarning, type Step } from './schema-diff.js';
 
 const INDENT = '    ';
 
-export function saType(type: ColumnType): string {
-  switch (type.kind) {
-    case 'string':
-      return `sa.String(${type.length})`;
-    case 'text':
-      return 'sa.Text()';
-    case 'integer':
-      return 'sa.Integer()';
-    case 'numeric':
-      return `sa.Numeric(${type.precision}, ${type.scale})`;
-    case 'boolean':
-      return 'sa.Boolean()';
-    case 'date':
-      return 'sa.Date()';
-    case 'datetime':
-      return 'UTC_DATETIME'; // defined at the top of the revision
-    case 'json':
-      return 'sa.JSON()';
-  }
+/** A column type in a revision: timestamps use `UTC_DATETIME`, defined at the top of the revision. */
+function revisionType(type: ColumnType): string {
+  return saType(type, 'UTC_DATETIME');
 }
 
 /** PostgreSQL's name for a type, for the `USING` cast of a type change. */
@@ -48,7 +32,7 @@ function pgType(type: ColumnType): string {
 }
 
 function columnExpr(column: SchemaColumn): string {
-  const args = [pyString(column.name), saType(column.type)];
+  const args = [pyString(column.name), revisionType(column.type)];
   if (column.autoincrement) args.push('autoincrement=True');
   args.push(`nullable=${column.nullable ? 'True' : 'False'}`);
   return `sa.Column(${args.join(', ')})`;
@@ -99,9 +83,9 @@ function batchOp(op: BatchOp, indent: string): string[] {
     case 'add-column':
       return [`${indent}batch_op.add_column(${columnExpr(op.column)})`];
     case 'alter-column': {
-      const args = [pyString(op.name), `existing_type=${saType(op.existingType)}`];
+      const args = [pyString(op.name), `existing_type=${revisionType(op.existingType)}`];
       if (JSON.stringify(op.type) !== JSON.stringify(op.existingType)) {
-        args.push(`type_=${saType(op.type)}`);
+        args.push(`type_=${revisionType(op.type)}`);
         if (op.type.kind !== op.existingType.kind) {
           args.push(`postgresql_using=${pyString(`"${op.name.replaceAll('"', '""')}"::${pgType(op.type)}`)}`);
         }
@@ -154,7 +138,7 @@ function stepLines(step: Step): string[] {
     case 'drop-table':
       return [`${indent}op.drop_table(${pyString(step.table.name)})`];
     case 'backfill': {
-      const column = `sa.column(${pyString(step.column.name)}, ${saType(step.column.type)})`;
+      const column = `sa.column(${pyString(step.column.name)}, ${revisionType(step.column.type)})`;
       return [
         `${indent}rows = sa.table(${pyString(step.table)}, ${column})`,
         `${indent}op.execute(`,

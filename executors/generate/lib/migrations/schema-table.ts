@@ -1,9 +1,8 @@
 // One table of the migration schema from the physical model's columns, with every constraint and index named the way
 // the SQLAlchemy models name them (`uq_<table>_<column>`, ...), plus the backend's own support tables.
 import { createHash } from 'node:crypto';
-import type { ColumnType, SchemaTable } from '../../../../schemas/migration-schema.js';
-import type { PhysicalColumn } from '../physical-model.js';
-import { DECIMAL_PRECISION } from '../python-types.js';
+import type { SchemaTable } from '../../../../schemas/migration-schema.js';
+import { columnType, type PhysicalColumn } from '../physical-model.js';
 
 /** PostgreSQL silently truncates longer identifiers (MySQL refuses them), which could make two names collide. */
 const MAX_IDENTIFIER = 63;
@@ -14,36 +13,6 @@ export function constraintName(prefix: string, table: string, column: string): s
   if (Buffer.byteLength(name) <= MAX_IDENTIFIER) return name;
   const digest = createHash('sha256').update(name).digest('hex').slice(0, 8);
   return `${name.slice(0, MAX_IDENTIFIER - 9)}_${digest}`;
-}
-
-function columnType(column: PhysicalColumn): ColumnType {
-  switch (column.type) {
-    case 'string':
-    case 'email':
-    case 'url':
-    case 'uuid':
-    case 'enum':
-    case 'hash':
-    case 'last4':
-      return { kind: 'string', length: column.maxLength ?? 255 };
-    case 'text':
-    case 'ciphertext':
-      return { kind: 'text' };
-    case 'decimal':
-      // Money is exact: never a binary float.
-      return { kind: 'numeric', precision: DECIMAL_PRECISION.digits, scale: DECIMAL_PRECISION.places };
-    case 'boolean':
-      return { kind: 'boolean' };
-    case 'date':
-      return { kind: 'date' };
-    case 'datetime':
-    case 'timestamp':
-      return { kind: 'datetime' };
-    case 'json':
-      return { kind: 'json' };
-    default:
-      return { kind: 'integer' }; // integer fields, ids and foreign keys
-  }
 }
 
 /** A table from physical columns: uniques, indexes, checks and foreign keys named by `constraintName`. */
