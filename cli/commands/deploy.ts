@@ -5,10 +5,9 @@
 import { join } from 'node:path';
 import { loadConfig } from '../../core/config.js';
 import { briefOutDir } from '../../graph/publish.js';
-import { runGraph } from '../../graph/run-graph.js';
 import { defineCommand } from '../command.js';
 import { parseDuration } from '../duration.js';
-import { createProgress, formatSummary } from './run-progress.js';
+import { renderDeploy } from './render-deploy.js';
 
 export default defineCommand({
   name: 'deploy',
@@ -50,26 +49,16 @@ export default defineCommand({
   async run({ values, positionals, out, cwd }) {
     const timeoutMs = values.timeout === undefined ? undefined : parseDuration(values.timeout);
     const config = await loadConfig(cwd);
-    const progress = createProgress(out, {
-      live: false,
-      write: values.json ? out.info : out.print,
+    const tasks = await renderDeploy({
+      config,
+      cwd,
+      out,
+      paths: positionals,
+      json: values.json,
       verbose: values.verbose,
     });
-    const rendered = await runGraph({
-      config,
-      paths: positionals,
-      cwd,
-      stage: 'deploy',
-      onEvent: (event) => progress.onEvent(event),
-    });
-    progress.stop();
-    if (rendered.totals.failed > 0 || rendered.totals.skipped > 0) {
-      out.print(formatSummary(rendered.totals, out, rendered.interrupted));
-      return 1;
-    }
-    const briefs = [
-      ...new Set(rendered.tasks.filter((task) => task.stage === 'deploy').map((task) => task.brief)),
-    ].sort();
+    if (!tasks) return 1;
+    const briefs = [...new Set(tasks.map((task) => task.brief))].sort();
     if (briefs.length === 0) {
       out.print('No briefs matched: nothing to deploy.');
       return 0;

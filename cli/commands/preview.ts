@@ -9,12 +9,11 @@ import { qlfVersion } from '../../core/package-info.js';
 import type { PreviewInfo } from '../../executors/deploy/preview/index.js';
 import { discoverBriefs } from '../../graph/discover-briefs.js';
 import { briefOutDir } from '../../graph/publish.js';
-import { runGraph } from '../../graph/run-graph.js';
 import type { BuildResult } from '../../schemas/build-result.js';
 import { type CommandContext, defineCommand } from '../command.js';
 import { parseDuration } from '../duration.js';
 import type { Output } from '../output.js';
-import { createProgress, formatSummary } from './run-progress.js';
+import { renderDeploy } from './render-deploy.js';
 
 const ACTIONS = ['up', 'list', 'down', 'gc'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -100,20 +99,9 @@ async function up({ values, positionals, out, cwd }: Context): Promise<number> {
   const kubeConfig = await kubeConfigOf(values);
   const say = values.json ? out.info : out.print;
 
-  const progress = createProgress(out, { live: false, write: say, verbose: values.verbose });
-  const rendered = await runGraph({
-    config,
-    only: [name],
-    cwd,
-    stage: 'deploy',
-    onEvent: (event) => progress.onEvent(event),
-  });
-  progress.stop();
-  if (rendered.totals.failed > 0 || rendered.totals.skipped > 0) {
-    out.print(formatSummary(rendered.totals, out, rendered.interrupted));
-    return 1;
-  }
-  const task = rendered.tasks.find((result) => result.stage === 'deploy' && result.brief === name);
+  const tasks = await renderDeploy({ config, cwd, out, only: [name], json: values.json, verbose: values.verbose });
+  if (!tasks) return 1;
+  const task = tasks.find((result) => result.brief === name);
   if (!task) {
     throw inputError('E_PREVIEW_BRIEF', `there is no brief named "${name}" in this workspace`, {
       hint: 'Pass a brief name from `qlf graph`, or the path of its brief file.',
