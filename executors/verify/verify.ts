@@ -100,8 +100,13 @@ export async function runVerify(input: VerifyInput, ctx: VerifyContext): Promise
     await databases.close();
   }
   findings.sort(byPlace);
+  const reported = sameOnEveryDatabase(findings);
   return {
-    ...report(input, ctx, results, sameOnEveryDatabase(findings)),
+    name: input.ir.name,
+    passed: gate(results, reported, ctx.strict),
+    strict: ctx.strict,
+    runners: results,
+    findings: reported,
     ...(tested ? { tested } : {}),
   };
 }
@@ -130,14 +135,4 @@ function sameOnEveryDatabase(findings: VerifyFinding[]): VerifyFinding[] {
     }
   }
   return kept;
-}
-
-function report(input: VerifyInput, ctx: VerifyContext, results: RunnerResult[], findings: VerifyFinding[]) {
-  return {
-    name: input.ir.name,
-    passed: gate(results, findings, ctx.strict),
-    strict: ctx.strict,
-    runners: results,
-    findings,
-  };
 }
