@@ -5,13 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import type {
-  ColumnType,
-  MigrationSchema,
-  SchemaColumn,
-  SchemaForeignKey,
-  SchemaTable,
-} from '../../../../schemas/migration-schema.js';
+import type { MigrationSchema, SchemaColumn } from '../../../../schemas/migration-schema.js';
+import { column, fk, integer, table, varchar } from '../../fixtures/migration-schemas.js';
 import { renderRevision } from './revision-file.js';
 import { constraintName } from './schema-table.js';
 
@@ -19,30 +14,6 @@ const PYTHON = '/usr/bin/python3';
 const strict = process.env.QLF_STRICT === '1';
 const noPython = existsSync(PYTHON) ? '' : `${PYTHON} not found`;
 if (noPython && !strict) console.warn(`skipped: ${noPython}`);
-
-const varchar = (length: number): ColumnType => ({ kind: 'string', length });
-const integer: ColumnType = { kind: 'integer' };
-
-function column(name: string, type: ColumnType, nullable = false): SchemaColumn {
-  return { name, type, nullable };
-}
-
-function table(name: string, columns: SchemaColumn[], extra: Partial<SchemaTable> = {}): SchemaTable {
-  return {
-    name,
-    columns: [{ name: 'id', type: integer, nullable: false, autoincrement: true }, ...columns],
-    primaryKey: { name: constraintName('pk', name, 'id'), columns: ['id'] },
-    foreignKeys: [],
-    uniques: [],
-    indexes: [],
-    checks: [],
-    ...extra,
-  };
-}
-
-function fk(tableName: string, columnName: string, parent: string): SchemaForeignKey {
-  return { name: constraintName('fk', tableName, columnName), column: columnName, table: parent, onDelete: 'CASCADE' };
-}
 
 const items = (...columns: SchemaColumn[]) => table('items', [column('name', varchar(100)), ...columns]);
 const v1: MigrationSchema = { tables: [items()] };
@@ -122,9 +93,11 @@ describe('renderRevision', () => {
       };
       const to: MigrationSchema = {
         tables: [
-          table('alphas', [column('betas_id', integer, true)], { foreignKeys: [fk('alphas', 'betas_id', 'betas')] }),
+          table('alphas', [column('betas_id', integer, true)], {
+            foreignKeys: [fk('alphas', 'betas_id', 'betas', 'CASCADE')],
+          }),
           table('betas', [column('alphas_id', integer, true)], {
-            foreignKeys: [fk('betas', 'alphas_id', 'alphas')],
+            foreignKeys: [fk('betas', 'alphas_id', 'alphas', 'CASCADE')],
             indexes: [{ name: constraintName('ix', 'betas', 'alphas_id'), columns: ['alphas_id'] }],
           }),
           table(
@@ -141,7 +114,7 @@ describe('renderRevision', () => {
               column('alphas_id', integer, true),
             ],
             {
-              foreignKeys: [fk('items', 'alphas_id', 'alphas')],
+              foreignKeys: [fk('items', 'alphas_id', 'alphas', 'CASCADE')],
               uniques: [{ name: constraintName('uq', 'items', 'headline'), columns: ['headline'] }],
               indexes: [{ name: constraintName('ix', 'items', 'alphas_id'), columns: ['alphas_id'] }],
               checks: [

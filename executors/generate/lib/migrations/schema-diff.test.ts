@@ -1,43 +1,9 @@
 // Table-driven checks of the steps and warnings between two migration schemas: no database, no files.
 import { describe, expect, it } from 'vitest';
-import type {
-  ColumnType,
-  MigrationSchema,
-  SchemaColumn,
-  SchemaForeignKey,
-  SchemaTable,
-} from '../../../../schemas/migration-schema.js';
+import type { MigrationSchema, SchemaColumn, SchemaTable } from '../../../../schemas/migration-schema.js';
+import { column, fk, integer, table, varchar } from '../../fixtures/migration-schemas.js';
 import { type BackfillValue, type BatchOp, diffSchemas, type Step } from './schema-diff.js';
 import { constraintName } from './schema-table.js';
-
-const varchar = (length: number): ColumnType => ({ kind: 'string', length });
-const integer: ColumnType = { kind: 'integer' };
-
-function column(name: string, type: ColumnType, nullable = false): SchemaColumn {
-  return { name, type, nullable };
-}
-
-function fk(table: string, columnName: string, parent: string): SchemaForeignKey {
-  return { name: constraintName('fk', table, columnName), column: columnName, table: parent, onDelete: 'SET NULL' };
-}
-
-/** A table with an `id` key and the given columns; `extra` gives its keys, constraints and indexes. */
-function table(
-  name: string,
-  columns: SchemaColumn[],
-  extra: Partial<Omit<SchemaTable, 'name' | 'columns' | 'primaryKey'>> = {},
-): SchemaTable {
-  return {
-    name,
-    columns: [{ name: 'id', type: integer, nullable: false, autoincrement: true }, ...columns],
-    primaryKey: { name: constraintName('pk', name, 'id'), columns: ['id'] },
-    foreignKeys: [],
-    uniques: [],
-    indexes: [],
-    checks: [],
-    ...extra,
-  };
-}
 
 function child(name: string, parent: string, columnName = `${parent}_id`): SchemaTable {
   return table(name, [column(columnName, integer, true)], {
