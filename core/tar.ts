@@ -2,7 +2,7 @@
 // Used by the package stage (capsules) and the build stage (build contexts).
 import { gzipSync } from 'node:zlib';
 import { inputError } from './errors.js';
-import { checkArchivePath, checkNoFileFolderClash } from './tar-read.js';
+import { checkArchivePath, checkNoFileFolderClash } from './tar-paths.js';
 
 /** One regular file in an archive. Directories are implied by paths and never stored. */
 export interface TarEntry {
@@ -72,6 +72,38 @@ function padded(content: Uint8Array): Uint8Array[] {
 }
 
 /**
+ * The blocks {@link createTar} writes before the content of the `index`-th entry (counting in sorted order): a PAX
+ * `path` record when the path is longer than 100 bytes or not ASCII, then the ustar header. Exported so that a reader
+ * can check, as an archive streams by, that it is exactly what createTar would write.
+ */
+export function tarEntryHeader(
+  path: string,
+  size: number,
+  mode: number | undefined,
+  mtime: number,
+  index: number,
+): Uint8Array[] {
+  const parts: Uint8Array[] = [];
+  let name = path;
+  if (encoder.encode(path).length > 100 || /[^\x20-\x7e]/.test(path)) {
+    const record = paxRecord('path', path);
+    parts.push(header(`PaxHeaders/${index}`, record.length, 0o644, mtime, 'x'), ...padded(record));
+    name = `qlf-long-name-${index}`;
+  }
+  parts.push(header(name, size, normalizeMode(mode), mtime, '0'));
+  return parts;
+}
+
+/** The zero bytes that pad `size` bytes of content to a whole block. */
+export function tarPadding(size: number): Uint8Array {
+  const rest = size % BLOCK;
+  return new Uint8Array(rest === 0 ? 0 : BLOCK - rest);
+}
+
+/** Length of the end-of-archive marker (two zero blocks) that closes every archive createTar writes. */
+export const TAR_END_LENGTH = BLOCK * 2;
+
+/**
  * Builds a POSIX ustar archive: entries sorted by path, uid/gid 0, empty owner names, a fixed mtime, modes 0644/0755,
  * regular files only. Paths longer than 100 bytes or not ASCII get a PAX `path` record. Duplicate paths are an error.
  */
@@ -89,16 +121,9 @@ export function createTar(entries: readonly TarEntry[], options: CreateTarOption
       throw inputError('E_TAR_DUPLICATE', `archive entry ${JSON.stringify(entry.path)} is given twice`);
     }
     if (entry.content.length > MAX_OCTAL_SIZE) throw new RangeError(`tar entry ${entry.path} is too large`);
-    const pathBytes = encoder.encode(entry.path);
-    let name = entry.path;
-    if (pathBytes.length > 100 || /[^\x20-\x7e]/.test(entry.path)) {
-      const record = paxRecord('path', entry.path);
-      parts.push(header(`PaxHeaders/${i}`, record.length, 0o644, mtime, 'x'), ...padded(record));
-      name = `qlf-long-name-${i}`;
-    }
-    parts.push(header(name, entry.content.length, normalizeMode(entry.mode), mtime, '0'), ...padded(entry.content));
+    parts.push(...tarEntryHeader(entry.path, entry.content.length, entry.mode, mtime, i), ...padded(entry.content));
   }
-  parts.push(new Uint8Array(BLOCK * 2));
+  parts.push(new Uint8Array(TAR_END_LENGTH));
   return concat(parts);
 }
 
@@ -149,12 +174,8 @@ export function gzipDeterministic(bytes: Uint8Array): Uint8Array {
   return out;
 }
 
-export type { ReadTarEntry, TarLimits } from './tar-read.js';
-export {
-  checkArchivePath,
-  checkNoFileFolderClash,
-  DEFAULT_TAR_LIMITS,
-  gunzip,
-  readTar,
-  readTarGz,
-} from './tar-read.js';
+export { checkArchivePath, checkNoFileFolderClash } from './tar-paths.js';
+export type { ReadTarEntry } from './tar-read.js';
+export { gunzip, gunzipChunks, readTar, readTarGz, tarBytesCap } from './tar-read.js';
+export type { TarFileHeader, TarLimits, TarScanEvent } from './tar-scan.js';
+export { DEFAULT_TAR_LIMITS, TarScanner } from './tar-scan.js';

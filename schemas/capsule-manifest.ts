@@ -2,10 +2,14 @@
 // The provenance statement's subject is the sha256 of this file, so signing the provenance signs every file listed here.
 import { z } from 'zod';
 
-export const CAPSULE_VERSION = 'qlf.dev/capsule/v1';
+/** v2 pins each file's mode; a v1 manifest pinned contents only, so its signature left modes open to change. */
+export const CAPSULE_VERSION = 'qlf.dev/capsule/v2';
 /** Archive paths that the manifest cannot list: the manifest itself and the provenance that pins the manifest. */
 export const CAPSULE_MANIFEST_PATH = 'manifest.json';
 export const CAPSULE_PROVENANCE_PATH = 'provenance/provenance.intoto.json';
+
+/** The manifest's spelling of a Unix mode: four octal digits, e.g. `0755`. */
+export const formatMode = (mode: number): string => mode.toString(8).padStart(4, '0');
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, { message: 'must be a lowercase hex sha256' });
 
@@ -15,6 +19,8 @@ export const capsuleFileSchema = z
     path: z.string().min(1),
     sha256: sha256Hex,
     size: z.number().int().nonnegative(),
+    /** Mode the archive stores and extraction writes: `0755` for executables, else `0644`. */
+    mode: z.enum(['0644', '0755']),
   })
   .strict();
 export type CapsuleFile = z.infer<typeof capsuleFileSchema>;
@@ -27,7 +33,10 @@ export const capsuleManifestSchema = z
     brief: z.object({ name: z.string(), sha256: sha256Hex }).strict(),
     ir: z.object({ sha256: sha256Hex }).strict(),
     qlfVersion: z.string(),
-    /** Timestamp every archive entry carries (SOURCE_DATE_EPOCH, else 0); the only time in a capsule. */
+    /**
+     * Timestamp every archive entry carries (SOURCE_DATE_EPOCH, else 0); the only time in a capsule. Verification
+     * checks every entry's tar header against it.
+     */
     sourceDateEpoch: z.number().int().nonnegative(),
     /** Overlays applied, in the order the IR records them. */
     overlays: z.array(z.object({ name: z.string(), digest: sha256Hex }).strict()),

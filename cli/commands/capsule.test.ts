@@ -1,9 +1,10 @@
 // `qlf keys` and `qlf capsule` through the real CLI entry point, with output captured.
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTar, gunzip, readTar } from '../../core/tar.js';
+import { repackCapsule } from '../../executors/package/fixtures/sample-capsule.js';
 import { makeServiceDir, sampleBrief, sampleIr } from '../../executors/package/fixtures/sample-service.js';
 import { sealedGzip } from '../../executors/package/lib/sealed-gzip.js';
 import { runPackage } from '../../executors/package/package.js';
@@ -99,6 +100,29 @@ describe('qlf capsule', () => {
     expect(report.checks.at(-1)).toMatchObject({ name: 'files', status: 'failed' });
   });
 
+  it('verify: exit 1 when a mode or the mtimes were changed, though every content still matches', async () => {
+    const capsule = readFileSync(capsulePath);
+    const modePath = join(dir, 'mode.qlcapsule');
+    writeFileSync(
+      modePath,
+      repackCapsule(capsule, (files) =>
+        files.map((f) => (f.path === 'source/app/__init__.py' ? { ...f, mode: 0o755 } : f)),
+      ),
+    );
+    const mtimePath = join(dir, 'mtime.qlcapsule');
+    writeFileSync(mtimePath, repackCapsule(capsule, undefined, 1_700_000_000));
+    const key = join(dir, 'ed', 'qlf-signing.pub');
+    const mode = await qlf('capsule', 'verify', modePath, '--key', key);
+    expect(mode.code).toBe(1);
+    expect(mode.stdout).toContain('✗ files      source/app/__init__.py: mode 0755, manifest says 0644');
+    expect(mode.stdout).toContain('FAILED verification');
+    const mtime = await qlf('capsule', 'verify', mtimePath, '--key', key);
+    expect(mtime.code).toBe(1);
+    expect(mtime.stdout).toContain(
+      "✗ files      mtime 1700000000 on every entry, but the manifest's sourceDateEpoch is 0",
+    );
+  });
+
   it('verify: exit 2 for a missing file, a non-capsule and bad usage', async () => {
     expect((await qlf('capsule', 'verify', join(dir, 'nope.qlcapsule'))).code).toBe(2);
     writeFileSync(join(dir, 'text.qlcapsule'), 'hello');
@@ -122,5 +146,59 @@ describe('qlf capsule', () => {
     expect((await qlf('capsule', 'extract', capsulePath, target)).code).toBe(0);
     expect(readFileSync(join(target, 'source/requirements.txt'), 'utf8')).toContain('fastapi');
     expect((await qlf('capsule', 'extract', capsulePath, target)).code).toBe(2);
+  });
+
+  it('extract verifies first: a tampered capsule exits 2 and writes nothing, unless --no-verify', async () => {
+    const tamperedPath = join(dir, 'hooked.qlcapsule');
+    writeFileSync(
+      tamperedPath,
+      repackCapsule(readFileSync(capsulePath), (files) => [
+        ...files,
+        { path: '.git/hooks/post-checkout', content: new TextEncoder().encode('#!/bin/sh\n'), mode: 0o755 },
+      ]),
+    );
+    const target = join(dir, 'hooked');
+    const refused = await qlf('capsule', 'extract', tamperedPath, target);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      'error E_CAPSULE_VERIFY: the capsule failed verification (files: .git/hooks/post-checkout: not listed in the manifest)',
+    );
+    expect(refused.stderr).toContain('fix: Nothing was extracted.');
+    expect(existsSync(target)).toBe(false);
+    const unverified = await qlf('capsule', 'extract', tamperedPath, target, '--no-verify');
+    expect(unverified.code).toBe(0);
+    expect(unverified.stdout).toContain('not verified');
+    expect(statSync(join(target, '.git/hooks/post-checkout')).mode & 0o777).toBe(0o755);
+  });
+
+  it('extract --key checks the signature before writing; --key with --no-verify is a usage error', async () => {
+    const other = await qlf(
+      'capsule',
+      'extract',
+      capsulePath,
+      join(dir, 'other-key'),
+      '--key',
+      join(dir, 'other', 'qlf-signing.pub'),
+    );
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/E_CAPSULE_VERIFY: .*signature: signed by key/);
+    expect(existsSync(join(dir, 'other-key'))).toBe(false);
+    const good = await qlf(
+      'capsule',
+      'extract',
+      capsulePath,
+      join(dir, 'right-key'),
+      '--key',
+      join(dir, 'ed', 'qlf-signing.pub'),
+      '--json',
+    );
+    expect(good.code).toBe(0);
+    expect(JSON.parse(good.stdout)).toMatchObject({
+      verified: true,
+      checks: expect.arrayContaining([{ name: 'signature', status: 'ok', detail: expect.any(String) }]),
+    });
+    const both = await qlf('capsule', 'extract', capsulePath, join(dir, 'both'), '--key', 'k.pub', '--no-verify');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('E_USAGE');
   });
 });

@@ -2,11 +2,12 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { inputError } from '../../core/errors.js';
-import { extractCapsule } from '../../executors/package/lib/extract-capsule.js';
+import { scanCapsuleArchive } from '../../executors/package/lib/capsule-archive.js';
+import { type ExtractResult, extractCapsule } from '../../executors/package/lib/extract-capsule.js';
 import { checkSeal } from '../../executors/package/lib/sealed-gzip.js';
 import { loadPublicKey } from '../../executors/package/lib/signing-keys.js';
-import { readCapsuleEntries, verifyCapsule } from '../../executors/package/lib/verify-capsule.js';
-import { CAPSULE_MANIFEST_PATH } from '../../schemas/capsule-manifest.js';
+import { verifyCapsuleStreaming } from '../../executors/package/lib/verify-capsule.js';
+import { CAPSULE_MANIFEST_PATH, formatMode } from '../../schemas/capsule-manifest.js';
 import { defineCommand } from '../command.js';
 import type { Output } from '../output.js';
 
@@ -29,7 +30,7 @@ async function readCapsule(path: string): Promise<Uint8Array> {
 
 async function verify(file: string, keyPath: string | undefined, json: boolean, out: Output): Promise<number> {
   const publicKey = keyPath ? await loadPublicKey(keyPath) : undefined;
-  const result = verifyCapsule(await readCapsule(file), { publicKey });
+  const result = await verifyCapsuleStreaming(await readCapsule(file), { publicKey });
   if (json) {
     out.json({ file, ok: result.ok, checks: result.checks });
   } else {
@@ -54,13 +55,29 @@ async function verify(file: string, keyPath: string | undefined, json: boolean, 
   return result.ok ? 0 : 1;
 }
 
+/** The manifest as JSON, unchecked (inspect shows what is there; `verify` judges it). */
+function parseManifest(bytes: Uint8Array | undefined) {
+  if (!bytes) return undefined;
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined;
+  }
+}
+
+function extractSummary(result: ExtractResult): string {
+  if (!result.verification) return 'not verified: --no-verify';
+  const signature = result.verification.checks.find((c) => c.name === 'signature');
+  if (signature?.status === 'ok') return 'verified, signed by the given key';
+  return `verified; signature not checked: ${signature?.detail}`;
+}
+
 async function inspect(file: string, json: boolean, out: Output): Promise<number> {
   const capsule = await readCapsule(file);
   checkSeal(capsule);
-  const entries = readCapsuleEntries(capsule);
-  const manifestEntry = entries.find((e) => e.path === CAPSULE_MANIFEST_PATH);
-  const manifest = manifestEntry ? JSON.parse(new TextDecoder().decode(manifestEntry.content)) : undefined;
-  const files = entries.map((e) => ({ path: e.path, size: e.content.length, mode: `0${e.mode.toString(8)}` }));
+  const archive = await scanCapsuleArchive(capsule);
+  const manifest = parseManifest(archive.metadata.get(CAPSULE_MANIFEST_PATH));
+  const files = archive.files.map((e) => ({ path: e.path, size: e.size, mode: formatMode(e.mode) }));
   if (json) {
     out.json({ file, size: capsule.length, manifest, files });
     return 0;
@@ -85,7 +102,7 @@ async function inspect(file: string, json: boolean, out: Output): Promise<number
       `  signature     ${sig?.signed ? `${sig.algorithm}, key ${String(sig.keyId).slice(0, 16)}…` : 'unsigned'}`,
     );
   } else {
-    out.print(out.style.red('no manifest.json in this capsule'));
+    out.print(out.style.red('no readable manifest.json in this capsule'));
   }
   out.print('');
   for (const f of files) out.print(`  ${f.mode}  ${String(f.size).padStart(9)}  ${f.path}`);
@@ -96,15 +113,18 @@ async function inspect(file: string, json: boolean, out: Output): Promise<number
 export default defineCommand({
   name: 'capsule',
   summary: 'Verify, inspect or extract a .qlcapsule',
-  usage: 'capsule verify <file> [--key pub.pem] | inspect <file> | extract <file> <dir>',
+  usage: 'capsule verify <file> [--key pub.pem] | inspect <file> | extract <file> <dir> [--key pub.pem | --no-verify]',
   details: [
     'verify   checks the gzip seal, the archive, every file against manifest.json, the provenance subject',
     '         (sha256 of manifest.json) and, with --key, the DSSE signature. Exit 1 when anything does not match.',
     'inspect  prints the manifest summary and the file list.',
-    'extract  unpacks into a new or empty folder; refuses links, escaping paths and oversized archives.',
+    'extract  checks the capsule as `verify` does (the signature too, with --key) and only then unpacks it into a',
+    '         new or empty folder; refuses links, escaping paths and oversized archives. --no-verify skips the',
+    '         checks against the manifest and the signature; the seal and the safety checks still apply.',
   ].join('\n'),
   options: {
     key: { type: 'string', description: 'Public key (PEM) the provenance must be signed with.', valueName: 'pub.pem' },
+    'no-verify': { type: 'boolean', description: 'extract: skip the checks against the manifest and the signature.' },
   },
   async run({ values, positionals, out, cwd }) {
     const [action, file, target, ...extra] = positionals;
@@ -118,18 +138,26 @@ export default defineCommand({
     const json = Boolean(values.json);
     if (action === 'verify') {
       if (target !== undefined) throw usage('qlf capsule verify takes one file');
+      if (values['no-verify']) throw usage('--no-verify applies to `qlf capsule extract` only');
       return verify(path, values.key ? resolve(cwd, values.key) : undefined, json, out);
     }
-    if (values.key) throw usage(`--key applies to \`qlf capsule verify\` only`);
     if (action === 'inspect') {
+      if (values.key || values['no-verify']) throw usage('qlf capsule inspect takes no --key or --no-verify');
       if (target !== undefined) throw usage('qlf capsule inspect takes one file');
       return inspect(path, json, out);
     }
     if (!target || extra.length > 0) throw usage('qlf capsule extract needs a capsule file and a target folder');
+    if (values.key && values['no-verify'])
+      throw usage('--key asks for the signature check that --no-verify skips; pass one or the other');
     const dir = resolve(cwd, target);
-    const count = await extractCapsule(await readCapsule(path), dir);
-    if (json) out.json({ file: path, dir, files: count });
-    else out.print(`${out.style.green('✓')} extracted ${count} files into ${dir}`);
+    const publicKey = values.key ? await loadPublicKey(resolve(cwd, values.key)) : undefined;
+    const result = await extractCapsule(await readCapsule(path), dir, { verify: !values['no-verify'], publicKey });
+    if (json) {
+      const checks = result.verification?.checks;
+      out.json({ file: path, dir, files: result.files, verified: Boolean(result.verification), checks });
+    } else {
+      out.print(`${out.style.green('✓')} extracted ${result.files} files into ${dir} (${extractSummary(result)})`);
+    }
     return 0;
   },
 });

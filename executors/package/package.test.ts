@@ -87,6 +87,12 @@ describe('runPackage', () => {
       [],
     );
     expect(entries.find((e) => e.path === 'source/scripts/start.sh')?.mode).toBe(0o755);
+    // The manifest, which the provenance signs, pins every mode the archive stores.
+    for (const file of manifest.files) {
+      const mode = entries.find((e) => e.path === file.path)!.mode;
+      expect(file.mode, file.path).toBe(mode === 0o755 ? '0755' : '0644');
+    }
+    expect(manifest.files.find((f) => f.path === 'source/scripts/start.sh')?.mode).toBe('0755');
     expect(new Set(entries.map((e) => e.mtime))).toEqual(new Set([0]));
     expect(manifest.files.map((f) => f.path)).toEqual([...manifest.files.map((f) => f.path)].sort());
     expect(manifest.files.map((f) => f.path)).not.toContain('manifest.json');

@@ -7,13 +7,14 @@ import { writeFileAtomic } from '../../core/atomic-fs.js';
 import { canonicalJson } from '../../core/canonical-json.js';
 import { inputError } from '../../core/errors.js';
 import { sha256 } from '../../core/hash.js';
-import { createTar, sourceDateEpoch, type TarEntry } from '../../core/tar.js';
+import { createTar, normalizeMode, sourceDateEpoch, type TarEntry } from '../../core/tar.js';
 import {
   CAPSULE_MANIFEST_PATH,
   CAPSULE_PROVENANCE_PATH,
   CAPSULE_VERSION,
   type CapsuleManifest,
   capsuleManifestSchema,
+  formatMode,
 } from '../../schemas/capsule-manifest.js';
 import type { IR } from '../../schemas/ir.js';
 import type { VerifyReport } from '../../schemas/verify-report.js';
@@ -185,7 +186,12 @@ export async function runPackage(input: PackageInput, ctx: PackageContext): Prom
       ? { status: 'ran', tool: scan.tool, report: 'vuln/report.json', findings: scan.findings }
       : { status: 'skipped', reason },
     files: entries
-      .map((e) => ({ path: e.path, sha256: sha256(e.content), size: e.content.length }))
+      .map((e) => ({
+        path: e.path,
+        sha256: sha256(e.content),
+        size: e.content.length,
+        mode: formatMode(normalizeMode(e.mode)),
+      }))
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     signature: signer ? { signed: true, keyId: signer.keyId, algorithm: signer.algorithm } : { signed: false },
   });

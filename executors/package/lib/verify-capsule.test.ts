@@ -1,5 +1,5 @@
 // Tampering: every way of changing a signed capsule is rejected with a message naming what changed.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -9,10 +9,9 @@ import { canonicalJson } from '../../../core/canonical-json.js';
 import { createTar, gunzip, type ReadTarEntry, readTar, type TarEntry } from '../../../core/tar.js';
 import { makeServiceDir, sampleBrief, sampleIr } from '../fixtures/sample-service.js';
 import { runPackage } from '../package.js';
-import { extractCapsule } from './extract-capsule.js';
 import { sealedGzip } from './sealed-gzip.js';
 import { generateSigningKeyPair, loadPublicKey } from './signing-keys.js';
-import { type PublicKeyInfo, verifyCapsule } from './verify-capsule.js';
+import { type PublicKeyInfo, verifyCapsule, verifyCapsuleStreaming } from './verify-capsule.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'qlf-tamper-'));
 const serviceDir = makeServiceDir();
@@ -61,6 +60,8 @@ function failure(bytes: Uint8Array) {
   expect(result.ok).toBe(false);
   return result.checks.find((c) => c.status === 'failed')!;
 }
+const withMode = (path: string, mode: number) => (files: TarEntry[]) =>
+  files.map((f) => (f.path === path ? { ...f, mode } : f));
 
 describe('verifyCapsule', () => {
   it('accepts the untouched capsule', () => {
@@ -88,6 +89,53 @@ describe('verifyCapsule', () => {
     expect(failure(repack((files) => files.filter((f) => f.path !== 'sbom/spdx.json'))).detail).toMatch(
       /sbom\/spdx\.json: listed in the manifest but missing/,
     );
+  });
+
+  it('rejects a file whose mode was changed: the signed manifest pins every mode', () => {
+    expect(failure(repack(withMode('source/app/__init__.py', 0o755)))).toMatchObject({
+      name: 'files',
+      detail: 'source/app/__init__.py: mode 0755, manifest says 0644',
+    });
+    expect(failure(repack(withMode('source/scripts/start.sh', 0o644))).detail).toBe(
+      'source/scripts/start.sh: mode 0644, manifest says 0755',
+    );
+    expect(failure(repack(withMode('manifest.json', 0o755))).detail).toBe('manifest.json: mode 0755, must be 0644');
+  });
+
+  it("rejects entries whose mtime is not the manifest's sourceDateEpoch", () => {
+    const restamped = sealedGzip(createTar(entries, { mtime: 1_700_000_000 }));
+    expect(failure(restamped)).toMatchObject({
+      name: 'files',
+      detail: "mtime 1700000000 on every entry, but the manifest's sourceDateEpoch is 0",
+    });
+  });
+
+  it('rejects a manifest of another capsule format', () => {
+    const bad = repack((files) =>
+      files.map((f) => {
+        if (f.path !== 'manifest.json') return f;
+        const manifest = JSON.parse(new TextDecoder().decode(f.content));
+        return { ...f, content: text(canonicalJson({ ...manifest, capsuleVersion: 'qlf.dev/capsule/v1' })) };
+      }),
+    );
+    expect(failure(bad)).toMatchObject({
+      name: 'manifest',
+      detail: expect.stringMatching(/capsule format .*v1 is not/),
+    });
+  });
+
+  it('streaming verification reaches the same verdict as in-memory verification', async () => {
+    const cases = [
+      capsule,
+      repack(withMode('source/app/__init__.py', 0o755)),
+      sealedGzip(createTar(entries, { mtime: 7 })),
+      repack((files) => files.filter((f) => f.path !== 'manifest.json')),
+      capsule.subarray(0, capsule.length - 10),
+      sealedGzip(gunzip(capsule).subarray(0, 4096)),
+    ];
+    for (const bytes of cases) {
+      expect(await verifyCapsuleStreaming(bytes, { publicKey })).toEqual(verifyCapsule(bytes, { publicKey }));
+    }
   });
 
   it('rejects an edited manifest (even one edited consistently with the files)', () => {
@@ -210,39 +258,5 @@ describe('verifyCapsule', () => {
       }),
       { numRuns: 500 },
     );
-  });
-});
-
-describe('extractCapsule', () => {
-  it('extracts every file with its mode into an empty folder', async () => {
-    const target = join(dir, 'out');
-    const count = await extractCapsule(capsule, target);
-    expect(count).toBe(entries.length);
-    expect(readFileSync(join(target, 'source/app/main.py'), 'utf8')).toContain('FastAPI');
-    expect(statSync(join(target, 'source/scripts/start.sh')).mode & 0o777).toBe(0o755);
-    await expect(extractCapsule(capsule, target)).rejects.toMatchObject({ code: 'E_EXTRACT_TARGET' });
-  });
-
-  it('refuses escaping entries and leaves nothing behind', async () => {
-    const tar = gunzip(capsule);
-    const header = tar.slice(0, 512);
-    header.fill(0, 0, 100);
-    header.set(text('../../escape.txt'), 0);
-    header.fill(0x20, 148, 156);
-    header.set(
-      text(
-        `${header
-          .reduce((n, b) => n + b, 0)
-          .toString(8)
-          .padStart(6, '0')}\0 `,
-      ),
-      148,
-    );
-    const out = tar.slice();
-    out.set(header, 0);
-    const target = join(dir, 'evil');
-    await expect(extractCapsule(sealedGzip(out), target)).rejects.toMatchObject({ code: 'E_TAR_PATH' });
-    expect(readdirSync(dir)).not.toContain('evil');
-    expect(readdirSync(dir).filter((n) => n.endsWith('.qlf-tmp'))).toEqual([]);
   });
 });
