@@ -164,6 +164,21 @@ describe('qlf Nx plugin (createNodesV2)', () => {
     expect(broken?.name).toBe('broken');
   });
 
+  it('reads briefs with the limits compile uses: one nested 300,000 deep is a project named after its folder, at once', async () => {
+    await write(
+      'services/deep/brief.qlf.yaml',
+      `apiVersion: qlf.dev/v1\nkind: Brief\nname: x\nops: ${'['.repeat(300_000)}\n`,
+    );
+    await write(
+      'services/tagged/brief.qlf.yaml',
+      'apiVersion: qlf.dev/v1\nkind: Brief\nname: x\nuses: !!set {payments}\n',
+    );
+    const started = Date.now();
+    expect((await projectOf('services/deep/brief.qlf.yaml'))?.name).toBe('deep');
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect((await projectOf('services/tagged/brief.qlf.yaml'))?.name).toBe('tagged');
+  });
+
   it('skips brief files outside the config `briefs` globs', async () => {
     const results = await infer(['fixtures/other/brief.qlf.yaml', 'services/payments/brief.qlf.yaml']);
     expect(results.map(([file]) => file)).toEqual(['services/payments/brief.qlf.yaml']);

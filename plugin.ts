@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { CreateNodesContextV2, CreateNodesV2, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import picomatch from 'picomatch';
-import { parseDocument } from 'yaml';
+import { parseBriefYaml } from './core/brief-yaml.js';
 import { loadConfig, type ResolvedConfig } from './core/config.js';
 import { type BriefOverlayResolver, createBriefOverlayResolver } from './core/nx-brief-overlays.js';
 import { packagePath, packageRoot } from './core/package-info.js';
@@ -179,7 +179,7 @@ const TARGET_BUILDERS: Record<StageName, (facts: BriefFacts) => TargetConfigurat
 
 /** `name`, `uses` and explicit `overlays` of a brief; a brief whose YAML is broken is named after its folder. */
 function readBrief(file: string): { name: string; uses: string[]; overlays: string[] } {
-  const data = parseDocument(readFileSync(file, 'utf8')).toJS({ maxAliasCount: 100 }) as Record<string, unknown> | null;
+  const data = parseBriefYaml(readFileSync(file, 'utf8'), file).data as Record<string, unknown> | null;
   const list = (value: unknown) =>
     Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
   const name =

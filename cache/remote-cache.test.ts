@@ -97,7 +97,7 @@ describe('remote cache against turborepo-remote-cache', () => {
 
   beforeAll(async () => {
     server = await startServer();
-    remote = new HttpRemoteCache({ url: server.url, token: TOKEN, team: TEAM, timeoutMs: 10_000 });
+    remote = new HttpRemoteCache({ url: server.url, token: TOKEN, team: TEAM });
   }, 60_000);
 
   afterAll(async () => {
@@ -263,18 +263,9 @@ describe('HttpRemoteCache against a misbehaving server', () => {
     expect(requests()).toBe(3);
   });
 
-  it('times out a server that never answers', async () => {
-    const { url } = await fake(() => undefined);
-    const remote = new HttpRemoteCache({ url, token: TOKEN, team: TEAM, timeoutMs: 200, retries: 1, retryBaseMs: 10 });
-    await expect(remote.fetch(taskHash('e'))).rejects.toMatchObject({
-      code: 'E_REMOTE_CACHE_UNAVAILABLE',
-      message: expect.stringMatching(/no answer within 200 ms/),
-    });
-  });
-
   it('stops at once when the caller aborts', async () => {
     const { url } = await fake(() => undefined);
-    const remote = new HttpRemoteCache({ url, token: TOKEN, team: TEAM, timeoutMs: 10_000 });
+    const remote = new HttpRemoteCache({ url, token: TOKEN, team: TEAM });
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('interrupted')), 50);
     await expect(remote.fetch(taskHash('f'), controller.signal)).rejects.toThrow('interrupted');

@@ -4,6 +4,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { isQlfError, type QlfError, workError } from '../core/errors.js';
 import { qlfVersion } from '../core/package-info.js';
+import { type HttpAnswer, type PhaseTimeouts, RemoteTimeout, sendRequest } from './remote-http.js';
 
 /** Where task artifacts are shared between machines. Both methods throw a `QlfError` (never holding the token). */
 export interface RemoteCache {
@@ -28,17 +29,23 @@ export interface HttpRemoteCacheOptions {
   team?: string;
   /** @default false */
   readOnly?: boolean;
-  /** Time limit of one request, body included. @default 60000 */
-  timeoutMs?: number;
-  /** Further attempts after a 5xx, 429, network error or timeout. @default 2 */
+  /** Time limit of the connection (TCP and TLS). @default 5000 */
+  connectTimeoutMs?: number;
+  /**
+   * Time limit from connected to the response headers, and of each pause while a body moves (a transfer that keeps
+   * moving may take longer). @default 10000
+   */
+  firstByteTimeoutMs?: number;
+  /** Further attempts after a 5xx, 429 or network error; never after a timeout. @default 2 */
   retries?: number;
   /** First backoff delay, doubled on each retry. @default 250 */
   retryBaseMs?: number;
   /** Largest artifact accepted from the server, in bytes. @default 512 MiB */
   maxArtifactBytes?: number;
-  /** Injected `fetch` (tests). @default globalThis.fetch */
-  fetch?: typeof globalThis.fetch;
 }
+
+/** The time limits when none are given: a remote cache is an optimisation, so a hung server must cost seconds. */
+export const REMOTE_CACHE_TIMEOUTS: Readonly<PhaseTimeouts> = Object.freeze({ connectMs: 5_000, firstByteMs: 10_000 });
 
 const HASH = /^[0-9a-f]{64}$/;
 
@@ -51,11 +58,10 @@ export class HttpRemoteCache implements RemoteCache {
   private readonly base: URL;
   private readonly token?: string;
   private readonly team?: string;
-  private readonly timeoutMs: number;
+  private readonly timeouts: PhaseTimeouts;
   private readonly retries: number;
   private readonly retryBaseMs: number;
   private readonly maxArtifactBytes: number;
-  private readonly fetchImpl: typeof globalThis.fetch;
 
   constructor(options: HttpRemoteCacheOptions) {
     const base = new URL(options.url);
@@ -69,17 +75,19 @@ export class HttpRemoteCache implements RemoteCache {
     this.token = options.token || undefined;
     this.team = options.team || undefined;
     this.readOnly = options.readOnly ?? false;
-    this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.timeouts = {
+      connectMs: options.connectTimeoutMs ?? REMOTE_CACHE_TIMEOUTS.connectMs,
+      firstByteMs: options.firstByteTimeoutMs ?? REMOTE_CACHE_TIMEOUTS.firstByteMs,
+    };
     this.retries = options.retries ?? 2;
     this.retryBaseMs = options.retryBaseMs ?? 250;
     this.maxArtifactBytes = options.maxArtifactBytes ?? 512 * 1024 * 1024;
-    this.fetchImpl = options.fetch ?? globalThis.fetch;
   }
 
   async fetch(hash: string, signal?: AbortSignal): Promise<Uint8Array | undefined> {
     return this.request('GET', hash, signal, async (response) => {
       if (response.status === 404) {
-        await response.body?.cancel().catch(() => undefined);
+        response.discard();
         return undefined;
       }
       return this.readBody(response, hash);
@@ -88,36 +96,20 @@ export class HttpRemoteCache implements RemoteCache {
 
   async store(hash: string, artifact: Uint8Array, signal?: AbortSignal): Promise<void> {
     if (this.readOnly) return;
-    await this.request(
-      'PUT',
-      hash,
-      signal,
-      async (response) => {
-        await response.body?.cancel().catch(() => undefined);
-      },
-      artifact,
-    );
+    await this.request('PUT', hash, signal, async (response) => response.discard(), artifact);
   }
 
   async status(signal?: AbortSignal): Promise<{ ok: boolean; detail: string }> {
     // A HEAD of a hash no task has: 404 (or 200) means the server answers and takes this token for this team. The
     // status route is not used: servers answer it without checking the token.
     const url = this.artifactUrl('0'.repeat(64));
-    const headers = this.headers();
-    const timeout = AbortSignal.timeout(Math.min(this.timeoutMs, 10_000));
     try {
-      const response = await this.fetchImpl(url, {
-        method: 'HEAD',
-        headers,
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      });
-      if (response.ok || response.status === 404) return { ok: true, detail: 'reachable, token accepted' };
+      const response = await sendRequest(url, { method: 'HEAD', headers: this.headers(), signal }, this.timeouts);
+      response.discard();
+      if (response.status < 300 || response.status === 404) return { ok: true, detail: 'reachable, token accepted' };
       return { ok: false, detail: this.redact(`${response.status} ${response.statusText}`) };
     } catch (error) {
-      return {
-        ok: false,
-        detail: this.redact(timeout.aborted ? 'no answer within 10 s' : describeNetworkError(error)),
-      };
+      return { ok: false, detail: this.redact(describeNetworkError(error)) };
     }
   }
 
@@ -139,7 +131,7 @@ export class HttpRemoteCache implements RemoteCache {
     method: 'GET' | 'PUT',
     hash: string,
     signal: AbortSignal | undefined,
-    onOk: (response: Response) => Promise<T>,
+    onOk: (response: HttpAnswer) => Promise<T>,
     body?: Uint8Array,
   ): Promise<T> {
     if (!HASH.test(hash)) throw workError('E_REMOTE_CACHE_HASH', `not a task hash: ${JSON.stringify(hash)}`);
@@ -149,11 +141,10 @@ export class HttpRemoteCache implements RemoteCache {
     if (body) headers['Content-Type'] = 'application/octet-stream';
     for (let attempt = 0; ; attempt++) {
       signal?.throwIfAborted();
-      const timeout = AbortSignal.timeout(this.timeoutMs);
-      const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
       try {
-        const response = await this.fetchImpl(url, { method, headers, body, signal: combined, redirect: 'follow' });
-        if (response.ok || (method === 'GET' && response.status === 404)) return await onOk(response);
+        const response = await sendRequest(url, { method, headers, body, signal }, this.timeouts);
+        const ok = response.status >= 200 && response.status < 300;
+        if (ok || (method === 'GET' && response.status === 404)) return await onOk(response);
         const detail = await serverMessage(response);
         if (response.status >= 500 || response.status === 429) {
           throw new Transient(`${response.status} ${response.statusText}${detail}`);
@@ -161,12 +152,13 @@ export class HttpRemoteCache implements RemoteCache {
         throw this.httpError(what, response.status, response.statusText, detail);
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
+        // A hung server answers a retry no sooner: give up at once, and let the caller stop asking it.
+        if (error instanceof RemoteTimeout) throw this.timeoutError(what, error);
         if (isQlfError(error) || !(error instanceof Transient || isNetworkError(error))) throw this.redactError(error);
-        const why = timeout.aborted ? `no answer within ${this.timeoutMs} ms` : describeNetworkError(error);
         if (attempt >= this.retries) {
           throw workError(
             'E_REMOTE_CACHE_UNAVAILABLE',
-            this.redact(`remote cache ${what} failed after ${attempt + 1} attempts: ${why}`),
+            this.redact(`remote cache ${what} failed after ${attempt + 1} attempts: ${describeNetworkError(error)}`),
             {
               hint: 'The cache server is down, overloaded or unreachable: check the URL and that the server is running.',
             },
@@ -180,24 +172,37 @@ export class HttpRemoteCache implements RemoteCache {
     }
   }
 
+  private timeoutError(what: string, timeout: RemoteTimeout): QlfError {
+    const option = timeout.phase === 'connect' ? 'connectTimeoutSeconds' : 'firstByteTimeoutSeconds';
+    const hint =
+      timeout.phase === 'connect'
+        ? 'The cache server cannot be reached (down, firewalled or overloaded): check the URL and that it runs.'
+        : 'The cache server takes connections but does not answer (hung, stopped or overloaded): check it.';
+    return workError('E_REMOTE_CACHE_TIMEOUT', this.redact(`remote cache ${what} timed out: ${timeout.message}`), {
+      hint: `${hint} If it is only slow, raise cache.remote.${option} in qlf.config.ts.`,
+    });
+  }
+
   /** Reads the body, refusing more than `maxArtifactBytes` before buffering it. */
-  private async readBody(response: Response, hash: string): Promise<Uint8Array> {
+  private async readBody(response: HttpAnswer, hash: string): Promise<Uint8Array> {
     const tooLarge = () =>
       workError(
         'E_REMOTE_CACHE_TOO_LARGE',
         `remote cache artifact ${hash.slice(0, 12)}… is larger than ${this.maxArtifactBytes} bytes; not downloaded`,
       );
-    const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+    const declared = Number(response.header('content-length') ?? Number.NaN);
     if (declared > this.maxArtifactBytes) {
-      await response.body?.cancel().catch(() => undefined);
+      response.discard(true);
       throw tooLarge();
     }
-    if (!response.body) return new Uint8Array();
     const chunks: Uint8Array[] = [];
     let total = 0;
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    for await (const chunk of response.body) {
       total += chunk.length;
-      if (total > this.maxArtifactBytes) throw tooLarge();
+      if (total > this.maxArtifactBytes) {
+        response.discard(true);
+        throw tooLarge();
+      }
       chunks.push(chunk);
     }
     const out = new Uint8Array(total);
@@ -246,9 +251,18 @@ export class HttpRemoteCache implements RemoteCache {
 }
 
 /** A short reason from the server's JSON body (`{"message": …}`), at most 200 characters; empty if none. */
-async function serverMessage(response: Response): Promise<string> {
+async function serverMessage(response: HttpAnswer): Promise<string> {
   try {
-    const text = (await response.text()).slice(0, 2000);
+    const decoder = new TextDecoder();
+    let text = '';
+    for await (const chunk of response.body) {
+      text += decoder.decode(chunk, { stream: true });
+      if (text.length >= 2000) {
+        response.discard(true);
+        break;
+      }
+    }
+    text = text.slice(0, 2000);
     let message = text;
     try {
       const json = JSON.parse(text) as { message?: unknown; error?: unknown };
@@ -263,13 +277,13 @@ async function serverMessage(response: Response): Promise<string> {
   }
 }
 
+/** A failure of the connection (refused, reset, unresolvable host...): a system error code, not Node's `ERR_*`. */
 function isNetworkError(error: unknown): boolean {
-  // fetch rejects with a TypeError on network failures (also mid-body), AbortError/TimeoutError on the time limit.
-  return error instanceof TypeError || (error instanceof Error && ['AbortError', 'TimeoutError'].includes(error.name));
+  return /^E[A-Z0-9]+$/.test(String((error as NodeJS.ErrnoException)?.code ?? ''));
 }
 
 function describeNetworkError(error: unknown): string {
-  if (error instanceof Transient) return error.message;
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  return cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
+  if (error instanceof Transient || error instanceof RemoteTimeout) return error.message;
+  const code = (error as NodeJS.ErrnoException)?.code;
+  return code ?? (error as Error)?.message ?? String(error);
 }

@@ -14,7 +14,10 @@ export function remoteCacheFromConfig(
 ): RemoteCache | undefined {
   const settings = resolveRemoteCacheEnv(config.cache?.remote, env);
   if (!settings) return undefined;
+  const seconds = (value: number | undefined) => (value === undefined ? undefined : value * 1000);
   return new HttpRemoteCache({
+    connectTimeoutMs: seconds(settings.connectTimeoutSeconds),
+    firstByteTimeoutMs: seconds(settings.firstByteTimeoutSeconds),
     ...options,
     url: settings.url,
     team: settings.team,

@@ -119,5 +119,5 @@ export function resolveRemoteCacheEnv(
     );
   }
   const team = env[REMOTE_CACHE_ENV.team]?.trim() || remote?.team;
-  return { url, readOnly, ...(team ? { team } : {}) };
+  return { ...remote, url, readOnly, ...(team ? { team } : {}) };
 }

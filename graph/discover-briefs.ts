@@ -21,24 +21,11 @@ function toPosix(path: string): string {
 /** Reads `name` and `uses` from a brief file; a brief without a name is an input error with its place. */
 export async function readBriefRef(file: string, root: string): Promise<BriefRef> {
   const text = await readFile(file, 'utf8');
-  // Loaded on first use: a warm run takes every brief's name and uses from the index and never parses one.
-  const { parseDocument } = await import('yaml');
-  const doc = parseDocument(text);
   const shown = toPosix(relative(root, file)) || file;
-  if (doc.errors.length > 0) {
-    const [first] = doc.errors;
-    throw inputError('E_BRIEF_YAML', `${shown}: ${first?.message ?? 'invalid YAML'}`, {
-      issues: doc.errors.map((error) => ({
-        code: 'E_BRIEF_YAML',
-        message: error.message,
-        file: shown,
-        line: error.linePos?.[0]?.line,
-        column: error.linePos?.[0]?.col,
-        hint: 'Fix the YAML syntax.',
-      })),
-    });
-  }
-  const data = doc.toJS() as { name?: unknown; uses?: unknown } | null;
+  // Loaded on first use: a warm run takes every brief's name and uses from the index and never parses one. The same
+  // reader as compile's, so a brief too deep, too large or not plain data is refused here with compile's message.
+  const { parseBriefYaml } = await import('../core/brief-yaml.js');
+  const data = parseBriefYaml(text, shown).data as { name?: unknown; uses?: unknown } | null;
   if (!data || typeof data.name !== 'string' || data.name === '') {
     throw inputError('E_BRIEF_NAME', `${shown} has no \`name\``, {
       issues: [

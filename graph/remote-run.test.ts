@@ -5,12 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashTree } from '../cache/file-tree.js';
+import { startSilentServer } from '../cache/fixtures/hung-server.js';
 import {
   closedLoopbackUrl,
   startTurboCacheServer,
   type TurboCacheServer,
 } from '../cache/fixtures/turbo-cache-server.js';
 import { HttpRemoteCache } from '../cache/remote-cache.js';
+import { remoteCacheFromConfig } from '../cache/remote-config.js';
 import type { RunEvent } from './events.js';
 import {
   fakeBrief as brief,
@@ -45,7 +47,6 @@ function remoteFor(team: string, options: { readOnly?: boolean; url?: string; to
     team,
     readOnly: options.readOnly,
     retries: 0,
-    timeoutMs: 10_000,
   });
 }
 
@@ -138,6 +139,42 @@ describe('runGraph with a remote cache', () => {
       /^remote cache GET http:\/\/127\.0\.0\.1:\d+\/v8\/artifacts\/[0-9a-f]{12}… failed after 1 attempts: ECONNREFUSED; going on without the remote cache for this run$/,
     );
     expect(warnings[0]?.hint).toMatch(/server is down/);
+  });
+
+  it('a server that takes connections but never answers costs one short wait and one warning; the result is the same', async () => {
+    const [a, b, team] = await twoMachines();
+    const hung = await startSilentServer();
+    try {
+      // As a run builds it from qlf.config.ts, with the default retries.
+      const config = { url: hung.url, team, readOnly: false, connectTimeoutSeconds: 1, firstByteTimeoutSeconds: 1 };
+      const remoteCache = remoteCacheFromConfig({ cache: { remote: config } }, { QLF_REMOTE_CACHE_TOKEN: TOKEN });
+      const warnings: { message: string; hint?: string }[] = [];
+      const started = Date.now();
+      const result = await run(a, {
+        remoteCache,
+        onEvent: (e) => e.type === 'run:warning' && warnings.push(e),
+      });
+      const elapsed = Date.now() - started;
+      expect(result.totals).toMatchObject({ tasks: 6, success: 6, failed: 0, remoteCached: 0 });
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]?.message).toMatch(
+        /^remote cache GET http:\/\/127\.0\.0\.1:\d+\/v8\/artifacts\/[0-9a-f]{12}… timed out: connected, but no response within 1 s; going on without the remote cache for this run$/,
+      );
+      expect(warnings[0]?.hint).toMatch(/does not answer/);
+      expect(elapsed, 'one first-byte timeout, not one per task or attempt').toBeLessThan(6000);
+      expect(hung.connections(), 'asked once, then never again').toBe(1);
+
+      // Same hashes, same outputs as a machine with no remote cache at all: nothing depends on the timeout.
+      const alone = await run(b, { remoteCache: false });
+      expect(result.tasks.map((t) => [t.id, t.hash, t.terminalOutput])).toEqual(
+        alone.tasks.map((t) => [t.id, t.hash, t.terminalOutput]),
+      );
+      expect(await hashTree(join(a.root, 'dist', 'qlf'))).toEqual(await hashTree(join(b.root, 'dist', 'qlf')));
+      const again = await run(a, { remoteCache: false });
+      expect(again.tasks.every((t) => t.status === 'cached' && t.cache === 'local')).toBe(true);
+    } finally {
+      await hung.stop();
+    }
   });
 
   it('a refused token warns once without the token; the run succeeds from its own work', async () => {

@@ -38,6 +38,17 @@ export const remoteCacheConfigSchema = z
      * @default false
      */
     readOnly: z.boolean().default(false),
+    /**
+     * Seconds to wait for the connection to the cache server. A server that cannot be reached in time is not asked
+     * again during the run, which goes on without the remote cache (one warning). @default 5
+     */
+    connectTimeoutSeconds: z.number().positive().max(600).optional(),
+    /**
+     * Seconds to wait, once connected, for the server's response to start, and the longest pause allowed while an
+     * artifact moves (a transfer that keeps moving may take longer). A server that times out is not asked again during
+     * the run, which goes on without the remote cache (one warning); no retries. @default 10
+     */
+    firstByteTimeoutSeconds: z.number().positive().max(600).optional(),
     /** Not an option: the token is read only from `QLF_REMOTE_CACHE_TOKEN`, so it never lands in a committed file. */
     token: z
       .never({ message: 'is not read from the config file: set the QLF_REMOTE_CACHE_TOKEN environment variable' })

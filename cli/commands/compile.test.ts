@@ -73,6 +73,9 @@ describe('qlf compile', () => {
     ['a list', '- a\n- b\n', 'E_BRIEF_SHAPE', ':1:1'],
     ['a scalar', 'hello\n', 'E_BRIEF_SHAPE', ':1:1'],
     ['binary garbage', `${head}name: x\u0000\u0001\u0002\n`, 'E_BRIEF_BINARY', ':3:8'],
+    ['an escaped NUL', `${head}name: x\ndescription: "x\\u0000"\n`, 'E_BRIEF_CONTROL_CHAR', ':4:14'],
+    ['!!omap', `${head}name: x\ndescription: x\nops: !!omap [replicas: 99999]\n`, 'E_BRIEF_YAML_TYPE', ':5:6'],
+    ['300,000 nested `[`', `${head}name: x\ndescription: x\nx: ${'['.repeat(300_000)}\n`, 'E_BRIEF_TOO_DEEP', ':5:67'],
   ])('rejects %s: exit 2, file:line:col and a fix, nothing written', async (_case, text, code, where) => {
     await brief('bad/brief.qlf.yaml', text);
     const result = await runQlf(ws, ['compile', 'bad/brief.qlf.yaml', '--write']);
@@ -82,6 +85,17 @@ describe('qlf compile', () => {
     expect(result.stderr).toContain(code);
     expect(result.stderr).toContain('  fix: ');
     expect(existsSync(join(ws, 'dist'))).toBe(false);
+  });
+
+  it('qlf run refuses a brief nested too deep before any task, with the same place and fix', async () => {
+    await brief('deep/brief.qlf.yaml', `${head}name: deep\ndescription: x\nx: ${'['.repeat(300_000)}\n`);
+    const started = Date.now();
+    const result = await runQlf(ws, ['run', '--stage', 'compile']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('deep/brief.qlf.yaml:5:67');
+    expect(result.stderr).toMatch(/E_BRIEF_TOO_DEEP.*deeper than 64 levels/);
+    expect(result.stderr).toContain('  fix: ');
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('rejects a 5 MB brief before parsing it and invalid UTF-8', async () => {
