@@ -68,4 +68,15 @@ description: A notes service storing documents in MongoDB.
     const json = await refusal(brief('sqlite', '      - { name: attrs, type: json, unique: true }\n'));
     expect(json.issues[0]?.message).toContain('JSON values cannot be compared');
   });
+
+  it('refuses a text field longer than a MySQL TEXT column holds, and accepts it elsewhere', async () => {
+    const field = '      - { name: body, type: text, max: 100000 }\n';
+    const error = await refusal(brief('mysql', field));
+    expect(error.issues[0]?.message).toContain(
+      'up to 100000 characters long, past the 16383 a MySQL TEXT column holds',
+    );
+    await expect(
+      runCompile({ source: { text: brief('postgresql', field) }, overlays: registry, autoApplyThreshold: 0.7 }),
+    ).resolves.toBeDefined();
+  });
 });

@@ -4,7 +4,7 @@
 import { inputError, type QlfIssue } from '../../../core/errors.js';
 import type { Brief } from '../../../schemas/brief.js';
 import type { IR, IRField } from '../../../schemas/ir.js';
-import { physicalModel, SQL_DATABASES } from '../../generate/lib/physical-model.js';
+import { physicalModel, SQL_DATABASES, TEXT_MAX_CHARS } from '../../generate/lib/physical-model.js';
 import { locateInBrief } from './load-brief.js';
 
 /** MySQL's InnoDB index key limit (3072 bytes) over utf8mb4's 4 bytes per character. */
@@ -46,6 +46,9 @@ function fieldProblem(field: IRField, database: string, length: number | undefin
   if (field.unique && field.type === 'text') return 'is unique, but MySQL cannot index a TEXT column';
   if (field.unique && length !== undefined && length > MYSQL_MAX_INDEXED_CHARS) {
     return `is unique and ${length} characters long, past the ${MYSQL_MAX_INDEXED_CHARS} characters a MySQL index holds (utf8mb4)`;
+  }
+  if (field.type === 'text' && field.max !== undefined && field.max > TEXT_MAX_CHARS) {
+    return `is up to ${field.max} characters long, past the ${TEXT_MAX_CHARS} a MySQL TEXT column holds (utf8mb4)`;
   }
   if (length !== undefined && length > MYSQL_MAX_VARCHAR) {
     return `is ${length} characters long, past the ${MYSQL_MAX_VARCHAR} a MySQL VARCHAR column can hold (utf8mb4)`;

@@ -50,7 +50,7 @@ describe('fastapi-backend agent', () => {
 
   it('keeps decimals as Numeric and never float', () => {
     const out = files();
-    expect(out.get('app/models.py')).toContain('total = sa.Column(sa.Numeric(18, 2), nullable=False)');
+    expect(out.get('app/models.py')).toContain('total = sa.Column(ExactDecimal(18, 2), nullable=False)');
     expect(out.get('app/schemas.py')).toContain(
       'total: condecimal(max_digits=18, decimal_places=2, ge=0) = Field(...)',
     );

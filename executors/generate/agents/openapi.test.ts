@@ -40,8 +40,24 @@ describe('openapi agent', () => {
     expect(components.schemas.PaymentRead.properties.amount).toMatchObject({ type: 'string', format: 'decimal' });
     const params = paths['/api/v1/payments']?.post.parameters.map((p: { name: string }) => p.name);
     expect(params).toEqual(['Idempotency-Key']);
-    expect(Object.keys(paths['/api/v1/payments']?.post.responses).sort()).toEqual(['201', '401', '409', '422']);
-    expect(Object.keys(paths['/api/v1/payments/{id}']?.delete.responses).sort()).toEqual(['204', '401', '404', '422']);
+    expect(Object.keys(paths['/api/v1/payments']?.post.responses).sort()).toEqual([
+      '201',
+      '400',
+      '401',
+      '409',
+      '413',
+      '422',
+      '429',
+      '500',
+    ]);
+    expect(Object.keys(paths['/api/v1/payments/{id}']?.delete.responses).sort()).toEqual([
+      '204',
+      '401',
+      '404',
+      '422',
+      '429',
+      '500',
+    ]);
   });
 
   it('declares the security scheme the auth mode uses, and none without auth', () => {

@@ -5,8 +5,8 @@ import type { IR } from '../../../schemas/ir.js';
 import type { AgentContext, GeneratorAgent } from '../lib/agent.js';
 import { type FastapiView, fastapiView, type ViewEntity, type ViewField } from '../lib/fastapi-view.js';
 import { listResponseDescriptions, type PaginationView, pageParameters, pageSchema } from '../lib/pagination.js';
-import { DECIMAL_PRECISION } from '../lib/physical-model.js';
-import { EMAIL_PATTERN } from '../lib/python-types.js';
+import { DECIMAL_PRECISION, INTEGER_RANGE, TEXT_MAX_CHARS } from '../lib/physical-model.js';
+import { EMAIL_PATTERN, integerBounds } from '../lib/python-types.js';
 import type { Route } from '../lib/routes.js';
 
 type Schema = Record<string, unknown>;
@@ -14,6 +14,8 @@ type Schema = Record<string, unknown>;
 const DECIMAL_STRING = `^-?\\d{1,${DECIMAL_PRECISION.digits - DECIMAL_PRECISION.places}}(\\.\\d{1,${DECIMAL_PRECISION.places}})?$`;
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
 const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }] });
+/** A record id as requests name it (path ids, foreign keys): what an INTEGER primary key holds. */
+const recordId = (): Schema => ({ type: 'integer', minimum: 1, maximum: INTEGER_RANGE.max });
 
 /** JSON Schema of a field as a request accepts it. */
 function requestSchema(field: ViewField): Schema {
@@ -27,7 +29,7 @@ function requestSchema(field: ViewField): Schema {
     case 'text':
       return {
         type: 'string',
-        ...(field.type === 'string' && field.max === undefined ? { maxLength: 255 } : {}),
+        ...(field.max === undefined ? { maxLength: field.type === 'string' ? 255 : TEXT_MAX_CHARS } : {}),
         ...bounds,
         ...(field.pattern ? { pattern: field.pattern } : {}),
       };
@@ -37,8 +39,10 @@ function requestSchema(field: ViewField): Schema {
       return { type: 'string', format: 'uri', maxLength: 2048 };
     case 'uuid':
       return { type: 'string', format: 'uuid' };
-    case 'integer':
-      return { type: 'integer', ...bounds };
+    case 'integer': {
+      const { min, max } = integerBounds(field);
+      return { type: 'integer', minimum: min, maximum: max };
+    }
     case 'decimal':
       return {
         anyOf: [
@@ -88,13 +92,13 @@ function entitySchemas(entity: ViewEntity, pagination: PaginationView): Record<s
     if (field.required) required.push(field.name);
   }
   for (const fk of entity.foreignKeys) {
-    createProps[fk.column] = fk.required ? { type: 'integer' } : nullable({ type: 'integer' });
-    updateProps[fk.column] = nullable({ type: 'integer' });
+    createProps[fk.column] = fk.required ? recordId() : nullable(recordId());
+    updateProps[fk.column] = nullable(recordId());
     if (fk.required) required.push(fk.column);
   }
   for (const m2m of entity.manyToMany) {
-    createProps[m2m.idsField] = { type: 'array', items: { type: 'integer' } };
-    updateProps[m2m.idsField] = nullable({ type: 'array', items: { type: 'integer' } });
+    createProps[m2m.idsField] = { type: 'array', items: recordId() };
+    updateProps[m2m.idsField] = nullable({ type: 'array', items: recordId() });
   }
   const read = (list: boolean): Schema => {
     const properties: Record<string, Schema> = { id: { type: 'integer' } };
@@ -137,7 +141,7 @@ function operation(route: Route, view: FastapiView): Schema {
   const responses: Record<string, unknown> = {};
   const parameters: Schema[] = [];
   let requestBody: Schema | undefined;
-  const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer' } };
+  const idParam = { name: 'id', in: 'path', required: true, schema: recordId() };
   switch (route.kind) {
     case 'health':
       responses['200'] = { description: 'Alive', ...json({ type: 'object' }) };
@@ -176,7 +180,8 @@ function operation(route: Route, view: FastapiView): Schema {
             name: f.name,
             in: 'query',
             required: false,
-            schema: field ? responseSchema(field) : { type: 'integer' },
+            // A filter takes what a request body takes for the field (enum, pattern, length, integer range).
+            schema: field ? requestSchema(field) : recordId(),
           };
         }),
       );
@@ -222,7 +227,7 @@ function operation(route: Route, view: FastapiView): Schema {
           name: match[1],
           in: 'path',
           required: true,
-          schema: { type: route.kind === 'overlay' ? 'string' : 'integer' },
+          schema: route.kind === 'overlay' ? { type: 'string' } : recordId(),
         });
       }
       if (route.kind === 'overlay') responses['501'] = error('Not implemented yet');
@@ -239,6 +244,14 @@ function operation(route: Route, view: FastapiView): Schema {
     responses['422'] = { description, ...json(ref('HTTPValidationError')) };
   }
   if (route.auth) responses['401'] = error('Missing or invalid credentials');
+  if (requestBody) {
+    responses['400'] = error('The body cannot be parsed (not UTF-8, or nested too deep)');
+    responses['413'] = error('The body is larger than the service accepts (MAX_BODY_BYTES)');
+  }
+  if (route.kind !== 'health' && route.kind !== 'ready') {
+    responses['429'] = error('Too many requests from this client (RATE_LIMIT_PER_MINUTE); retry after Retry-After');
+  }
+  responses['500'] = error('Internal server error');
   const security = route.auth ? [view.auth === 'api-key' ? { apiKeyAuth: [] } : { bearerAuth: [] }] : undefined;
   return {
     operationId: route.operationId,

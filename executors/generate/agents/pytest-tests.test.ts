@@ -11,6 +11,7 @@ describe('pytest-tests agent', () => {
     expect([...files().keys()]).toEqual([
       'tests/__init__.py',
       'tests/conftest.py',
+      'tests/contract.py',
       'tests/samples.py',
       'tests/test_accounts.py',
       'tests/test_audit_events.py',
@@ -18,6 +19,7 @@ describe('pytest-tests agent', () => {
       'tests/test_consent_records.py',
       'tests/test_customers.py',
       'tests/test_health.py',
+      'tests/test_hostile.py',
       'tests/test_orders.py',
       'tests/test_overlays.py',
       'tests/test_payments.py',

@@ -66,6 +66,37 @@ function entityTests(entity: ViewEntity): EntityTestView {
   };
 }
 
+/** Python literals the hostile-input suite (`tests/test_hostile.py`) is generated with. */
+export function hostileView(view: FastapiView): { secrets: string; decimals: string } {
+  const secrets = new Set<string>();
+  for (const entity of view.entities) {
+    for (const field of entity.fields.filter((f) => f.classification && f.response !== 'full')) {
+      for (let n = 0; n < SAMPLE_VARIANTS; n++) {
+        const value = sampleValue(field, n);
+        // Short values (a `true`, a `7`) would match unrelated text; the suite looks for the ones it can tell apart.
+        if (value !== undefined && value !== null && String(value).length >= 6) secrets.add(String(value));
+      }
+    }
+  }
+  const bound = (value: number | undefined) =>
+    value === undefined ? 'None' : `Decimal(${JSON.stringify(String(value))})`;
+  const decimals = view.entities
+    .filter((entity) => !entity.readOnly)
+    .map((entity) => {
+      const fields = entity.fields.filter((f) => f.type === 'decimal' && f.response === 'full' && !f.unique);
+      const entries = fields.map((f) => `${JSON.stringify(f.name)}: (${bound(f.min)}, ${bound(f.max)})`);
+      return fields.length > 0 ? `${JSON.stringify(entity.resource)}: {${entries.join(', ')}}` : undefined;
+    })
+    .filter((entry): entry is string => entry !== undefined);
+  return {
+    secrets: `[${[...secrets]
+      .sort()
+      .map((secret) => JSON.stringify(secret))
+      .join(', ')}]`,
+    decimals: `{${decimals.join(', ')}}`,
+  };
+}
+
 /** Everything the test templates need beyond the backend view. */
 export function testView(view: FastapiView) {
   const tests = view.entities.map(entityTests);
@@ -86,6 +117,7 @@ export function testView(view: FastapiView) {
     decimal,
     purgeable: view.entities.find((entity) => entity.classified),
     samplesVariants: SAMPLE_VARIANTS,
+    hostile: hostileView(view),
   };
 }
 
@@ -96,6 +128,8 @@ export function testFiles(ir: IR, ctx: AgentContext): { path: string; content: s
   const files = [
     { path: 'tests/__init__.py', content: `${view.header}\n` },
     { path: 'tests/conftest.py', content: renderTemplate('fastapi/tests/conftest.py.eta', data) },
+    { path: 'tests/contract.py', content: renderTemplate('fastapi/tests/contract.py.eta', data) },
+    { path: 'tests/test_hostile.py', content: renderTemplate('fastapi/tests/test_hostile.py.eta', data) },
     { path: 'tests/samples.py', content: renderTemplate('fastapi/tests/samples.py.eta', data) },
     { path: 'tests/test_health.py', content: renderTemplate('fastapi/tests/test_health.py.eta', data) },
     { path: 'tests/test_overlays.py', content: renderTemplate('fastapi/tests/test_overlays.py.eta', data) },

@@ -7,6 +7,7 @@ import { type DataSubjectView, dataSubject } from './data-subject-view.js';
 import { constraintName, schemaTable, supportTables } from './migrations/schema-table.js';
 import { type PaginationView, pageParameterNames, paginationView } from './pagination.js';
 import {
+  INTEGER_RANGE,
   isEncrypted,
   isMaskedLast4,
   type PhysicalTable,
@@ -89,7 +90,8 @@ export interface ViewEntity {
   /** Some field is left out of list items, so list items use their own schema. */
   reducedList: boolean;
   /** Non-sensitive columns usable as list filters: field name + Python type. */
-  filters: { name: string; pyType: string }[];
+  /** List filters: the query parameter's Python type and its `Query(...)` constraints (as the request schema's). */
+  filters: { name: string; pyType: string; queryArgs: string[] }[];
   routes: { list: Route; read: Route; create?: Route; update?: Route; delete?: Route };
   /** The audit trail: list and read only. */
   readOnly: boolean;
@@ -134,6 +136,8 @@ export interface FastapiView {
   /** `__table_args__` body lines of the built-in audit and idempotency models, keyed by table name. */
   supportTableArgs: Record<string, string[]>;
   rateLimitPerMinute?: number;
+  /** What an INTEGER column holds: the bounds of ids, foreign keys and integer fields. */
+  integerRange: { min: number; max: number };
   retentionDays: number;
   gdpr?: DataSubjectView;
   /** Classified field names, redacted from logs. */
@@ -309,8 +313,8 @@ function buildEntities(ir: IR, routes: Route[]): ViewEntity[] {
       filters: [
         ...fields
           .filter((field) => field.filterable)
-          .map((field) => ({ name: field.name, pyType: PY_TYPES[field.type] })),
-        ...foreignKeys.map((fk) => ({ name: fk.column, pyType: 'int' })),
+          .map((field) => ({ name: field.name, pyType: field.pyType, queryArgs: field.fieldArgs })),
+        ...foreignKeys.map((fk) => ({ name: fk.column, pyType: 'int', queryArgs: ['ge=1', 'le=schemas.INT_MAX'] })),
       ],
       routes: {
         list: route('list') as Route,
@@ -387,6 +391,7 @@ export function fastapiView(ir: IR, qlfVersion: string): FastapiView {
       }).map((table) => [table.name, tableArgsLines(table)]),
     ),
     rateLimitPerMinute: ir.controls.rateLimitPerMinute,
+    integerRange: INTEGER_RANGE,
     retentionDays: ir.controls.retentionDays ?? 365 * 7,
     gdpr: dataSubject(entities, routes),
     redactedNames: [...redacted].sort(),

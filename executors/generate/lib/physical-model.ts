@@ -195,6 +195,18 @@ export function physicalModel(ir: IR): PhysicalModel {
 /** Money columns: 18 digits, 2 after the point, in the models, the migrations and the API's decimal pattern. */
 export const DECIMAL_PRECISION = { digits: 18, places: 2 } as const;
 
+/**
+ * What an INTEGER column holds on every supported database (32 bits on PostgreSQL and MySQL): ids, foreign keys and
+ * integer fields are bounded to it in the request schemas, so a larger value is a documented 422, never a 500.
+ */
+export const INTEGER_RANGE = { min: -2147483648, max: 2147483647 } as const;
+
+/**
+ * The longest `text` value a request may carry unless the field sets `max`: what a MySQL TEXT column holds in utf8mb4
+ * (65,535 bytes at up to 4 bytes a character), so a text field accepts the same on every database.
+ */
+export const TEXT_MAX_CHARS = 16_383;
+
 /** How a column is stored: the one mapping the models and the migrations both spell out. */
 export function columnType(column: PhysicalColumn): ColumnType {
   switch (column.type) {

@@ -59,6 +59,7 @@ describe('python pins', () => {
         'fastapi==0.92.0',
         'psycopg2-binary==2.9.5',
         'pydantic==1.10.4',
+        'pyjwt==2.6.0',
         'python-multipart==0.0.5',
         'sqlalchemy==1.4.46',
         'uvicorn==0.17.6',

@@ -47,6 +47,7 @@ export const PYTHON_PINS = {
   pydantic: { name: 'pydantic', version: '1.10.4', debian: 'python3-pydantic 1.10.4-1+deb12u1' },
   pymysql: { name: 'pymysql', version: '1.0.2', debian: 'python3-pymysql 1.0.2-2+deb12u1' },
   pytest: { name: 'pytest', version: '7.2.1', debian: 'python3-pytest 7.2.1-2' },
+  pyjwt: { name: 'pyjwt', version: '2.6.0', debian: 'python3-jwt 2.6.0-1+deb12u1' },
   pythonMultipart: { name: 'python-multipart', version: '0.0.5', debian: 'python3-multipart 0.0.5-3' },
   sqlalchemy: { name: 'sqlalchemy', version: '1.4.46', debian: 'python3-sqlalchemy 1.4.46+ds1-1' },
   uvicorn: { name: 'uvicorn', version: '0.17.6', debian: 'python3-uvicorn 0.17.6-1' },
@@ -94,7 +95,7 @@ export function pythonRequirements(features: PinFeatures): PythonRequirements {
     PYTHON_PINS.uvicorn,
     ...DRIVERS[features.database],
   ];
-  if (features.issuesTokens) pins.push(PYTHON_PINS.pythonMultipart);
+  if (features.issuesTokens) pins.push(PYTHON_PINS.pythonMultipart, PYTHON_PINS.pyjwt);
   if (features.encryption) pins.push(PYTHON_PINS.cryptography);
   const { fastapi, pydantic, sqlalchemy } = PYTHON_PINS;
   return {

@@ -2,7 +2,7 @@
 import type { FieldType } from '../../../schemas/common.js';
 import type { IRField } from '../../../schemas/ir.js';
 import type { ColumnType, SchemaTable } from '../../../schemas/migration-schema.js';
-import { columnType, DECIMAL_PRECISION, type PhysicalColumn } from './physical-model.js';
+import { columnType, DECIMAL_PRECISION, INTEGER_RANGE, type PhysicalColumn, TEXT_MAX_CHARS } from './physical-model.js';
 
 export const EMAIL_PATTERN = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
 export const URL_PATTERN = '^https?://[^\\s]+$';
@@ -53,7 +53,15 @@ export function fieldArgs(field: IRField): string[] {
   if (textual) {
     const max =
       field.max ??
-      (field.type === 'string' ? 255 : field.type === 'email' ? 320 : field.type === 'url' ? 2048 : undefined);
+      (field.type === 'string'
+        ? 255
+        : field.type === 'email'
+          ? 320
+          : field.type === 'url'
+            ? 2048
+            : field.type === 'text'
+              ? TEXT_MAX_CHARS
+              : undefined);
     if (field.min !== undefined) args.push(`min_length=${field.min}`);
     if (max !== undefined && field.type !== 'uuid') args.push(`max_length=${max}`);
     const pattern =
@@ -67,10 +75,18 @@ export function fieldArgs(field: IRField): string[] {
             : undefined);
     if (pattern) args.push(`**pattern(${pyRaw(pattern)})`);
   } else if (field.type === 'integer') {
-    if (field.min !== undefined) args.push(`ge=${field.min}`);
-    if (field.max !== undefined) args.push(`le=${field.max}`);
+    const { min, max } = integerBounds(field);
+    args.push(`ge=${min}`, `le=${max}`);
   }
   return args;
+}
+
+/** An integer field's accepted range: its own bounds, within what the column can hold. */
+export function integerBounds(field: Pick<IRField, 'min' | 'max'>): { min: number; max: number } {
+  return {
+    min: Math.max(field.min ?? INTEGER_RANGE.min, INTEGER_RANGE.min),
+    max: Math.min(field.max ?? INTEGER_RANGE.max, INTEGER_RANGE.max),
+  };
 }
 
 /** Names declarative SQLAlchemy models cannot use as attributes. */
@@ -82,10 +98,14 @@ export function modelAttr(name: string): string {
 }
 
 /**
- * The SQLAlchemy type of a stored column. `datetime` is the expression for timestamps: the models' `UTCDateTime()`, a
- * revision's own `UTC_DATETIME` (a revision imports nothing from `app/`).
+ * The SQLAlchemy type of a stored column. `names` spell the two types the models wrap: timestamps (the models'
+ * `UTCDateTime()`, a revision's own `UTC_DATETIME`) and decimals (the models' `ExactDecimal`, a revision's
+ * `sa.Numeric`: a revision imports nothing from `app/`).
  */
-export function saType(type: ColumnType, datetime = 'UTCDateTime()'): string {
+export function saType(
+  type: ColumnType,
+  names: { datetime: string; numeric: string } = { datetime: 'UTCDateTime()', numeric: 'ExactDecimal' },
+): string {
   switch (type.kind) {
     case 'string':
       return `sa.String(${type.length})`;
@@ -94,13 +114,13 @@ export function saType(type: ColumnType, datetime = 'UTCDateTime()'): string {
     case 'integer':
       return 'sa.Integer()';
     case 'numeric':
-      return `sa.Numeric(${type.precision}, ${type.scale})`;
+      return `${names.numeric}(${type.precision}, ${type.scale})`;
     case 'boolean':
       return 'sa.Boolean()';
     case 'date':
       return 'sa.Date()';
     case 'datetime':
-      return datetime;
+      return names.datetime;
     case 'json':
       return 'sa.JSON()';
   }

@@ -64,6 +64,12 @@ export function readmeSettings(ir: IR, qlfVersion: string): ReadmeSetting[] {
       meaning: 'Age in days after which `python -m app.retention` deletes records holding classified data.',
     },
     {
+      name: 'MAX_BODY_BYTES',
+      required: false,
+      default: String(1024 * 1024),
+      meaning: 'Largest request body accepted; a larger one gets 413.',
+    },
+    {
       name: 'RATE_LIMIT_PER_MINUTE',
       required: false,
       default: String(view.rateLimitPerMinute ?? 0),

@@ -12,7 +12,7 @@ const INDENT = '    ';
 
 /** A column type in a revision: timestamps use `UTC_DATETIME`, defined at the top of the revision. */
 function revisionType(type: ColumnType): string {
-  return saType(type, 'UTC_DATETIME');
+  return saType(type, { datetime: 'UTC_DATETIME', numeric: 'sa.Numeric' });
 }
 
 /** PostgreSQL's name for a type, for the `USING` cast of a type change. */
