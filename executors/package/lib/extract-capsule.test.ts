@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTar, gunzip, readTar } from '../../../core/tar.js';
-import { repackCapsule, type SampleCapsule, writeSampleCapsule } from '../fixtures/sample-capsule.js';
+import { repackCapsule, type SampleCapsule, withFirstHeader, writeSampleCapsule } from '../fixtures/sample-capsule.js';
 import { extractCapsule } from './extract-capsule.js';
 import { sealedGzip } from './sealed-gzip.js';
 import { generateSigningKeyPair, loadPublicKey } from './signing-keys.js';
@@ -40,23 +40,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The first header of the capsule's tar renamed to `name`, checksum fixed, resealed: well-formed but hostile. */
 function renamedFirstEntry(name: string): Uint8Array {
-  const tar = gunzip(sample.capsule);
-  const header = tar.slice(0, 512);
-  header.fill(0, 0, 100);
-  header.set(text(name), 0);
-  header.fill(0x20, 148, 156);
-  header.set(
-    text(
-      `${header
-        .reduce((n, b) => n + b, 0)
-        .toString(8)
-        .padStart(6, '0')}\0 `,
-    ),
-    148,
-  );
-  const out = tar.slice();
-  out.set(header, 0);
-  return sealedGzip(out);
+  return withFirstHeader(sample.capsule, (header) => {
+    header.fill(0, 0, 100);
+    header.set(text(name), 0);
+  });
 }
 
 describe('extractCapsule', () => {
