@@ -1,11 +1,8 @@
 // Atomic writes: write beside the target, fsync, rename. A crash leaves the old file or the new one, never half of one.
-import { randomBytes } from 'node:crypto';
+// Temp siblings carry their writer's pid, so a run after a crash removes those a dead writer left (core/dead-run-sweep.ts).
 import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-
-function tempSibling(target: string): string {
-  return join(dirname(target), `.${randomBytes(6).toString('hex')}.qlf-tmp`);
-}
+import { dirname } from 'node:path';
+import { tempSiblingOf as tempSibling } from './owned-temp.js';
 
 export async function writeFileAtomic(target: string, data: string | Uint8Array, mode?: number): Promise<void> {
   await mkdir(dirname(target), { recursive: true });

@@ -1,5 +1,5 @@
-// The processes this one started, at any depth, so an interrupted run can stop them too: tasks run in worker threads,
-// and ending a thread does not end the child processes it spawned (pytest, uvicorn, image builds).
+// The processes this one started, at any depth, so an interrupted run can stop them too, gently first: tasks run in
+// worker threads, and ending a thread ends only the children tied to it (core/death-signal.ts), not the others.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 

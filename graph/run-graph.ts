@@ -5,14 +5,17 @@
 // graph/schedule.ts.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { type CacheWriteFile, LocalCache } from '../cache/local-cache.js';
 import type { RemoteCache } from '../cache/remote-cache.js';
 import { remoteCacheFromConfig } from '../cache/remote-config.js';
 import type { ResolvedConfig } from '../core/config.js';
+import { sweepDeadRuns } from '../core/dead-run-sweep.js';
 import { inputError } from '../core/errors.js';
+import { ownerStamp } from '../core/owner-stamp.js';
+import { serviceDirOf } from '../core/working-copy.js';
 import { discoverBriefs } from './discover-briefs.js';
 import { type RunEvent, type RunTotals, type TaskResult, totalsOf } from './events.js';
 import { loadStageTasks } from './execute-task.js';
@@ -133,6 +136,17 @@ export async function planGraph(
   return { graph, selected };
 }
 
+/** The working copies of every brief in the graph (a brief whose folder setting is bad has none to sweep). */
+function workingCopies(config: ResolvedConfig, graph: TaskGraph): string[] {
+  return [...graph.briefs.values()].flatMap((brief) => {
+    try {
+      return [serviceDirOf(config, brief.file)];
+    } catch {
+      return [];
+    }
+  });
+}
+
 function runOnce(): RunOnce {
   const memo = new Map<string, Promise<unknown>>();
   return <T>(key: string, compute: () => Promise<T>): Promise<T> => {
@@ -175,7 +189,8 @@ export async function runGraph(options: RunGraphOptions): Promise<RunResult> {
           signal,
           onWait: (holder) => emit({ type: 'run:wait-lock', holder }),
         });
-  const runDir = join(config.root, '.qlf', 'tmp', `run-${process.pid}-${randomBytes(6).toString('hex')}`);
+  // Named for this process: a run that finds it with its owner dead knows a run was killed (core/dead-run-sweep.ts).
+  const runDir = join(config.root, '.qlf', 'tmp', `run-${ownerStamp()}-${randomBytes(6).toString('hex')}`);
   // The pool starts its threads only when a task has to run, so a warm no-op never starts one.
   const executor: TaskExecutor =
     executorKind === 'inline' ? createInlineExecutor(stageTasks) : createPoolExecutor(concurrency + heavyLimit);
@@ -203,6 +218,15 @@ export async function runGraph(options: RunGraphOptions): Promise<RunResult> {
   };
   let interrupted = false;
   try {
+    // What killed runs left goes first (never failing the run); this run's folder exists from the start, so a kill
+    // at any point is noticed by the next run. Where it cannot be made, no task could write anything either.
+    await sweepDeadRuns({
+      root: config.root,
+      outDir: config.outDir,
+      cacheDir: config.cacheDir,
+      serviceDirs: workingCopies(config, graph),
+    }).catch(() => undefined);
+    await mkdir(runDir, { recursive: true }).catch(() => undefined);
     if (cache && executorKind === 'pool' && selected.length >= CHECK_AHEAD_MIN_TASKS && existsSync(env.published.dir)) {
       try {
         env.published.checkAhead(

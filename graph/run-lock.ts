@@ -1,19 +1,12 @@
-// One graph run per workspace at a time: a lock file holding the owner's pid (a dead owner's lock is taken over), plus
-// an in-process queue for runs started from the same process (`qlf watch`). A second `qlf run` waits, then mostly hits
-// the cache the first one filled; the cache itself is safe without the lock (atomic entry renames).
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+// One graph run per workspace at a time: a lock file naming the owner (core/lock-file.ts; a dead owner's lock is taken
+// over by exactly one waiting run), plus an in-process queue for runs started from the same process (`qlf watch`). A
+// second `qlf run` waits, then mostly hits the cache the first one filled; the cache itself is safe without the lock
+// (atomic entry renames).
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { releaseLockFile, removeLockLeftovers, tryLockFile } from '../core/lock-file.js';
 
 const inProcess = new Map<string, Promise<void>>();
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export interface RunLock {
   release(): Promise<void>;
@@ -33,28 +26,19 @@ export async function acquireRunLock(
   inProcess.set(file, chained);
   await previous;
   let waited = false;
-  await mkdir(dirname(file), { recursive: true });
+  let nonce: string;
   try {
+    await mkdir(dirname(file), { recursive: true });
     for (;;) {
       options.signal?.throwIfAborted();
-      try {
-        const handle = await open(file, 'wx');
-        await handle.writeFile(`${process.pid}\n`);
-        await handle.close();
+      const attempt = await tryLockFile(file);
+      if ('nonce' in attempt) {
+        nonce = attempt.nonce;
         break;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-      const holder = (await readFile(file, 'utf8').catch(() => '')).trim();
-      const pid = Number.parseInt(holder, 10);
-      if (holder !== '' && (!Number.isFinite(pid) || !alive(pid) || pid === process.pid)) {
-        // A crashed or killed run left its lock behind (same pid: a run of ours that never released it).
-        await rm(file, { force: true });
-        continue;
       }
       if (!waited) {
         waited = true;
-        options.onWait?.(holder || 'unknown');
+        options.onWait?.(attempt.holder ? String(attempt.holder.pid) : 'unknown');
       }
       await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 100));
     }
@@ -63,12 +47,15 @@ export async function acquireRunLock(
     if (inProcess.get(file) === chained) inProcess.delete(file);
     throw error;
   }
+  await removeLockLeftovers(file, nonce).catch(() => undefined);
   return {
     async release() {
-      const holder = (await readFile(file, 'utf8').catch(() => '')).trim();
-      if (holder === String(process.pid)) await rm(file, { force: true });
-      releaseLocal();
-      if (inProcess.get(file) === chained) inProcess.delete(file);
+      try {
+        await releaseLockFile(file, nonce);
+      } finally {
+        releaseLocal();
+        if (inProcess.get(file) === chained) inProcess.delete(file);
+      }
     },
   };
 }

@@ -1,10 +1,10 @@
 // Stage task `verify`: `ir.json` + `service/` → `verify/report.json`. A report that did not pass fails the task; the
 // report is still published so the user can read why.
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { canonicalJson } from '../../core/canonical-json.js';
 import { workError } from '../../core/errors.js';
+import { ownedTempDir } from '../../core/owned-temp.js';
 import { defineStageTask } from '../stage-task.js';
 
 /** `pytest[postgresql]` for a run against one database, else the runner's name. */
@@ -37,8 +37,9 @@ export const verifyTask = defineStageTask({
     // Loaded when the stage runs: a warm run hashes every task and runs none.
     const { irSchema } = await import('../../schemas/ir.js');
     const ir = irSchema.parse(JSON.parse(await readFile(join(ctx.inputDir, 'ir.json'), 'utf8')));
-    // Checks run on a scratch copy: pytest and byte-compiling leave caches that must not leak into other stages.
-    const scratch = await mkdtemp(join(tmpdir(), 'qlf-verify-'));
+    // Checks run on a scratch copy: pytest and byte-compiling leave caches that must not leak into other stages. Its
+    // name carries our pid: when we are killed, the next run removes it (core/dead-run-sweep.ts).
+    const scratch = await ownedTempDir('verify');
     try {
       const serviceDir = join(scratch, 'service');
       await cp(ctx.serviceDir, serviceDir, { recursive: true });

@@ -1,6 +1,9 @@
-// Starts a generated app with uvicorn on a free loopback port, waits for /health, and always stops it.
+// Starts a generated app with uvicorn on a free loopback port, waits for /health, and always stops it; the server dies
+// with us too, even when we are killed (core/death-signal.ts, core/group-reaper.ts).
 import { createServer } from 'node:net';
 import { execa } from 'execa';
+import { tiedCommand } from '../../../core/death-signal.js';
+import { reapGroupWithChild } from '../../../core/group-reaper.js';
 import { tail } from './process.js';
 
 /** A free TCP port on 127.0.0.1 (the OS picks it; the tiny race with another process is retried by the caller). */
@@ -41,7 +44,8 @@ export async function startApp(options: {
 }): Promise<RunningApp> {
   const port = await freePort();
   const args = ['-m', 'uvicorn', options.module ?? 'app.main:app', '--host', '127.0.0.1', '--port', String(port)];
-  const child = execa(options.python, args, {
+  const command = tiedCommand(options.python, args, options);
+  const child = execa(command.file, command.args, {
     cwd: options.cwd,
     env: options.env,
     extendEnv: false,
@@ -50,8 +54,10 @@ export async function startApp(options: {
     all: true,
     timeout: options.lifetimeMs,
     forceKillAfterDelay: 2_000,
-    cleanup: true,
+    // Its own process group, killed when it exits or we end; execa's `cleanup` does not apply to a detached child.
+    detached: true,
   });
+  reapGroupWithChild(child);
   let exited = false;
   const done = child.then(() => {
     exited = true;

@@ -12,11 +12,12 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
-import { chown, mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chown, readFile, realpath, rm } from 'node:fs/promises';
 import { basename, delimiter, join } from 'node:path';
 import { execa } from 'execa';
+import { deathSignalLauncher, findSetpriv } from '../../../core/death-signal.js';
 import { inputError, workError } from '../../../core/errors.js';
+import { ownedTempDir } from '../../../core/owned-temp.js';
 import { freePort } from './app-server.js';
 import { tail } from './process.js';
 
@@ -106,7 +107,7 @@ export async function startDatabaseServer(
   const located = locate(kind, options.searchPath);
   if ('reason' in located) return { skipped: located.reason };
   // realpath: the server reports its data folder resolved, and identify() compares against it.
-  const dir = await realpath(await mkdtemp(join(tmpdir(), `qlf-db-${kind}-`)));
+  const dir = await realpath(await ownedTempDir(`db-${kind}`));
   try {
     if (located.user) await chown(dir, located.user.uid, located.user.gid);
     const flavour = (kind === 'postgresql' ? postgresFlavour : mariadbFlavour)(located, dir);
@@ -340,15 +341,14 @@ function mariadbFlavour({ binaries, launcher }: Located, dir: string): Flavour {
 function locate(kind: ServerDatabase, searchPath: readonly string[] | undefined): Located | { reason: string } {
   const binaries = kind === 'postgresql' ? postgresBinaries(searchPath) : mariadbBinaries(searchPath);
   if ('reason' in binaries) return binaries;
-  const setpriv = findExecutable(['setpriv'], [...pathDirs(), '/usr/bin', '/bin']);
-  if (process.getuid?.() !== 0) return { binaries, launcher: setpriv ? [setpriv, '--pdeathsig=KILL', '--'] : [] };
+  if (process.getuid?.() !== 0) return { binaries, launcher: deathSignalLauncher() };
   const name = kind === 'postgresql' ? 'postgres' : 'mysql';
   const user = systemUser(name);
   if (!user)
     return { reason: `running as root and there is no \`${name}\` user to run the server as (it refuses root)` };
-  if (!setpriv)
+  if (!findSetpriv())
     return { reason: `running as root and setpriv (util-linux) is missing, so the server cannot run as \`${name}\`` };
-  const launcher = [setpriv, `--reuid=${user.uid}`, `--regid=${user.gid}`, '--init-groups', '--pdeathsig=KILL', '--'];
+  const launcher = deathSignalLauncher([`--reuid=${user.uid}`, `--regid=${user.gid}`, '--init-groups']);
   return { binaries, user, launcher };
 }
 

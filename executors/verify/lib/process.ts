@@ -1,5 +1,8 @@
-// Runs a child process with a hard time limit and a minimal environment; never throws for a non-zero exit.
+// Runs a child process with a hard time limit and a minimal environment; never throws for a non-zero exit. The child and
+// everything it starts die with it, and with us (core/death-signal.ts, core/group-reaper.ts).
 import { execa } from 'execa';
+import { tiedCommand } from '../../../core/death-signal.js';
+import { reapGroupWithChild } from '../../../core/group-reaper.js';
 
 export interface ProcessResult {
   exitCode?: number;
@@ -31,7 +34,8 @@ export function childEnv(base: NodeJS.ProcessEnv, extra: Record<string, string> 
 }
 
 export async function runProcess(file: string, args: string[], options: ProcessOptions): Promise<ProcessResult> {
-  const result = await execa(file, args, {
+  const command = tiedCommand(file, args, options);
+  const subprocess = execa(command.file, command.args, {
     cwd: options.cwd,
     env: options.env,
     extendEnv: false,
@@ -39,8 +43,11 @@ export async function runProcess(file: string, args: string[], options: ProcessO
     timeout: options.timeoutMs,
     forceKillAfterDelay: 2_000,
     maxBuffer: 64 * 1024 * 1024,
+    detached: true,
     ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
   });
+  reapGroupWithChild(subprocess);
+  const result = await subprocess;
   const code = (result as { code?: string }).code;
   return {
     exitCode: result.exitCode,

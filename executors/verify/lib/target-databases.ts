@@ -1,9 +1,9 @@
 // The databases a verify run tests against, and a fresh empty database of each kind for every per-database runner:
 // PostgreSQL and MySQL on throwaway servers started on loopback (once per verify run, stopped at its end), SQLite in a
 // temp file. A server that cannot start here is a reason to skip, which strict mode turns into a failure.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ownedTempDir } from '../../../core/owned-temp.js';
 import type { SqlDatabase } from '../../../schemas/common.js';
 import type { IR } from '../../../schemas/ir.js';
 import { type DatabaseServer, startDatabaseServer } from './database-server.js';
@@ -23,7 +23,7 @@ export class TargetDatabases {
   async fresh(kind: SqlDatabase, purpose: string): Promise<{ url: string } | { skipped: string }> {
     const name = `${purpose.replace(/[^a-z0-9]+/g, '_')}_${++this.created}`;
     if (kind === 'sqlite') {
-      this.scratch ??= mkdtemp(join(tmpdir(), 'qlf-verify-sqlite-'));
+      this.scratch ??= ownedTempDir('verify-sqlite');
       return { url: `sqlite:///${join(await this.scratch, `${name}.db`)}` };
     }
     let server = this.servers.get(kind);

@@ -1,8 +1,7 @@
 // Applies the service's Alembic revisions to a real, empty database: upgrade head, compare the result with the models,
 // downgrade base (which must leave no table), upgrade head again. One finding per failed step and per difference.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { ownedTempDir } from '../../../core/owned-temp.js';
 import { packagePath } from '../../../core/package-info.js';
 import { childEnv, runProcess, tail } from '../lib/process.js';
 import { missingPython, outcomeOf, type RunnerFinding, type VerifyRunner } from '../lib/runner.js';
@@ -28,7 +27,7 @@ export const migrationsRunner: VerifyRunner = {
     if (!database) return { status: 'skipped', reason: 'no database to migrate', findings: [], stats: {} };
     const missing = missingPython(ctx, [...REQUIRED, ...DRIVERS[database.kind]]);
     if (missing || !ctx.pythonInfo) return { status: 'skipped', reason: missing, findings: [], stats: {} };
-    const tmp = await mkdtemp(join(tmpdir(), 'qlf-migrations-'));
+    const tmp = await ownedTempDir('migrations');
     try {
       const env = childEnv(ctx.env, { ...(await serviceEnv(input.serviceDir, tmp)), DATABASE_URL: database.url });
       const script = packagePath('executors', 'verify', 'python', 'migration_check.py');

@@ -1,9 +1,9 @@
 // Validates the service's OpenAPI document, then checks that the running app serves every operation it declares.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { ownedTempDir } from '../../../core/owned-temp.js';
 import { AppStartError, startApp } from '../lib/app-server.js';
 import { lintOpenApi } from '../lib/openapi-lint.js';
 import { compareOperations } from '../lib/openapi-paths.js';
@@ -26,7 +26,7 @@ function pathLine(source: string, path: string): number | undefined {
 
 /** Starts the app, fetches its live document, stops the app. */
 async function servedDocument(serviceDir: string, python: string, ctx: { env: NodeJS.ProcessEnv; timeoutMs: number }) {
-  const tmp = await mkdtemp(join(tmpdir(), 'qlf-openapi-'));
+  const tmp = await ownedTempDir('openapi');
   try {
     const env = childEnv(ctx.env, await serviceEnv(serviceDir, tmp));
     const startTimeoutMs = Math.min(START_TIMEOUT_MS, ctx.timeoutMs);

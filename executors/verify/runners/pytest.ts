@@ -1,8 +1,8 @@
 // Runs the generated test suite in real Python and turns the JUnit report into counts and one finding per failing test.
 // It also records which distributions the tests imported, and warns about each pin no test ran with.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ownedTempDir } from '../../../core/owned-temp.js';
 import { captureImportedVersions } from '../lib/imported-versions.js';
 import { parseJunit } from '../lib/junit.js';
 import { childEnv, runProcess, tail } from '../lib/process.js';
@@ -27,7 +27,7 @@ export const pytestRunner: VerifyRunner = {
   async run(input, ctx) {
     const missing = missingPython(ctx, REQUIRED);
     if (missing || !ctx.pythonInfo) return { status: 'skipped', reason: missing, findings: [], stats: {} };
-    const tmp = await mkdtemp(join(tmpdir(), 'qlf-pytest-'));
+    const tmp = await ownedTempDir('pytest');
     try {
       const junit = join(tmp, 'junit.xml');
       const args = ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', `--junitxml=${junit}`, '-o', 'junit_family=xunit1'];
