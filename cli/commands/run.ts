@@ -85,7 +85,7 @@ export default defineCommand({
       interrupts++;
       if (interrupts === 1) {
         out.info('interrupted: stopping running tasks (press Ctrl-C again to quit at once)');
-        // Ending a task's worker thread does not end the processes it spawned (pytest, uvicorn): stop them first.
+        // Ask the processes tasks spawned (pytest, uvicorn) to stop cleanly; their death signal would only SIGKILL them.
         signalDescendants('SIGTERM');
         controller.abort();
       } else {
