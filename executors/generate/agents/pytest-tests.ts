@@ -67,7 +67,7 @@ function entityTests(entity: ViewEntity): EntityTestView {
 }
 
 /** Python literals the hostile-input suite (`tests/test_hostile.py`) is generated with. */
-export function hostileView(view: FastapiView): { secrets: string; decimals: string } {
+export function hostileView(view: FastapiView): { secrets: string; decimals: string; hasDecimals: boolean } {
   const secrets = new Set<string>();
   for (const entity of view.entities) {
     for (const field of entity.fields.filter((f) => f.classification && f.response !== 'full')) {
@@ -94,6 +94,7 @@ export function hostileView(view: FastapiView): { secrets: string; decimals: str
       .map((secret) => JSON.stringify(secret))
       .join(', ')}]`,
     decimals: `{${decimals.join(', ')}}`,
+    hasDecimals: decimals.length > 0,
   };
 }
 
