@@ -2,23 +2,10 @@
 // asks the kernel to kill the child when the thread that spawned it ends. Node forks from the thread that calls spawn,
 // so for a child spawned in a pool worker that is the worker thread: it lives as long as the task awaiting the child,
 // and a worker ended early (an aborted task) takes its children with it. Without setpriv commands run as they are.
-import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { isExecutable, pathDirs } from './executables.js';
 
 let setpriv: string | null | undefined;
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function pathDirs(path: string | undefined): string[] {
-  return (path ?? '').split(delimiter).filter((dir) => dir !== '');
-}
 
 /** The setpriv program, looked up once on PATH then in /usr/bin and /bin. */
 export function findSetpriv(): string | undefined {

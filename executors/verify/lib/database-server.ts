@@ -1,22 +1,13 @@
 // Throwaway PostgreSQL and MariaDB servers for verifying generated services against the real thing: each runs in its
 // own temp folder on a free loopback port, dies with the process that started it, and is deleted by stop().
 import { type ChildProcess, spawn } from 'node:child_process';
-import {
-  accessSync,
-  closeSync,
-  constants,
-  existsSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { chown, readFile, realpath, rm } from 'node:fs/promises';
 import { basename, delimiter, join } from 'node:path';
 import { execa } from 'execa';
 import { deathSignalLauncher, findSetpriv } from '../../../core/death-signal.js';
 import { inputError, workError } from '../../../core/errors.js';
+import { findExecutable, isExecutable, pathDirs } from '../../../core/executables.js';
 import { ownedTempDir } from '../../../core/owned-temp.js';
 import { freePort } from './app-server.js';
 import { tail } from './process.js';
@@ -379,27 +370,6 @@ function mariadbBinaries(searchPath: readonly string[] | undefined): Located['bi
   const client = findExecutable(['mariadb', 'mysql'], dirs);
   if (!client) return { reason: `mariadb-client not installed (no mariadb or mysql on ${where})` };
   return { server, init, client };
-}
-
-function pathDirs(): string[] {
-  return (process.env.PATH ?? '').split(delimiter).filter((dir) => dir !== '');
-}
-
-/** The first of `names` found in any of `dirs`, names taking precedence (mariadbd before mysqld). */
-function findExecutable(names: readonly string[], dirs: readonly string[]): string | undefined {
-  for (const name of names) {
-    for (const dir of dirs) if (isExecutable(join(dir, name))) return join(dir, name);
-  }
-  return undefined;
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
 }
 
 /** A system account from /etc/passwd, read directly so that checking availability starts no process. */
