@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { isDeepStrictEqual as isEqual } from 'node:util';
+import { AggregateCreateNodesError } from '@nx/devkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEAM_OVERLAY } from './bench/workspace.js';
 import { packagePath } from './core/package-info.js';
@@ -20,10 +21,13 @@ describe('qlf Nx plugin (createNodesV2)', () => {
   };
   const infer = (files: string[], options = {}) =>
     createNodes(files, options, { workspaceRoot: root, nxJsonConfiguration: {} });
-  const projectOf = async (file: string, options = {}) => {
-    const [[, result] = ['', {}]] = await infer([file], options);
+  /** The project inferred for `file`, with `others` (the briefs it uses) inferred alongside, as Nx passes every file. */
+  const projectOf = async (file: string, options = {}, others: string[] = []) => {
+    const results = await infer([file, ...others], options);
+    const [, result] = results.find(([inferred]) => inferred === file) ?? ['', {}];
     return Object.values(result.projects ?? {})[0];
   };
+  const PAYMENTS = ['services/payments/brief.qlf.yaml'];
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'qlf-plugin-'));
@@ -153,7 +157,7 @@ describe('qlf Nx plugin (createNodesV2)', () => {
   });
 
   it('turns `uses` into project and task dependencies', async () => {
-    const orders = await projectOf('services/orders/brief.qlf.yaml');
+    const orders = await projectOf('services/orders/brief.qlf.yaml', {}, PAYMENTS);
     expect(orders?.implicitDependencies).toEqual(['payments']);
     expect(orders?.targets?.compile?.dependsOn).toEqual(['^compile']);
     expect(orders?.targets?.generate?.dependsOn).toEqual(['compile', '^generate']);
@@ -185,7 +189,7 @@ describe('qlf Nx plugin (createNodesV2)', () => {
   });
 
   it('prefixes target names when asked', async () => {
-    const orders = await projectOf('services/orders/brief.qlf.yaml', { targetPrefix: 'qlf-' });
+    const orders = await projectOf('services/orders/brief.qlf.yaml', { targetPrefix: 'qlf-' }, PAYMENTS);
     expect(Object.keys(orders?.targets ?? {})).toEqual([
       'qlf-compile',
       'qlf-generate',
@@ -195,5 +199,51 @@ describe('qlf Nx plugin (createNodesV2)', () => {
       'qlf-deploy',
     ]);
     expect(orders?.targets?.['qlf-generate']?.dependsOn).toEqual(['qlf-compile', '^qlf-generate']);
+  });
+
+  it('reports a bad brief in its own file, with the line and the fix, and keeps the other briefs as projects', async () => {
+    const brief = (name: string, extra = '') =>
+      `apiVersion: qlf.dev/v1\nkind: Brief\nname: ${name}\ndescription: Stores things.\n${extra}`;
+    await write('services/dup-a/brief.qlf.yaml', brief('twin'));
+    await write('services/dup-b/brief.qlf.yaml', brief('twin'));
+    await write('services/typo/brief.qlf.yaml', brief('typo', 'uses:\n  - paymnets\n'));
+    await write('services/evil/brief.qlf.yaml', brief('../../evil'));
+    const files = [
+      'services/dup-a/brief.qlf.yaml',
+      'services/dup-b/brief.qlf.yaml',
+      'services/typo/brief.qlf.yaml',
+      'services/evil/brief.qlf.yaml',
+      ...PAYMENTS,
+    ];
+    const error = await infer(files).then(
+      () => undefined,
+      (thrown: unknown) => thrown as AggregateCreateNodesError,
+    );
+    expect(error).toBeInstanceOf(AggregateCreateNodesError);
+    const messages = Object.fromEntries((error?.errors ?? []).map(([file, e]) => [file, e.message]));
+    expect(Object.keys(messages).sort()).toEqual([
+      'services/dup-b/brief.qlf.yaml',
+      'services/evil/brief.qlf.yaml',
+      'services/typo/brief.qlf.yaml',
+    ]);
+    expect(messages['services/dup-b/brief.qlf.yaml']).toMatch(
+      /^services\/dup-b\/brief\.qlf\.yaml:3:7: E_BRIEF_DUPLICATE two briefs are named "twin": services\/dup-a\/brief\.qlf\.yaml and services\/dup-b\/brief\.qlf\.yaml\n {2}fix: /,
+    );
+    expect(messages['services/evil/brief.qlf.yaml']).toMatch(
+      /^services\/evil\/brief\.qlf\.yaml:3:7: E_BRIEF_NAME .*\n {2}fix: /,
+    );
+    expect(messages['services/typo/brief.qlf.yaml']).toMatch(
+      /^services\/typo\/brief\.qlf\.yaml:6:5: E_GRAPH_UNKNOWN_USES brief "typo" uses "paymnets", which no brief is named\n {2}fix: use one of: payments, twin, typo/,
+    );
+    // The partial results: every good brief, the first of the twins, and the typo without its unknown dependency.
+    const projects = Object.fromEntries(
+      (error?.partialResults ?? []).map(([file, result]) => [file, Object.values(result.projects ?? {})[0]]),
+    );
+    expect(Object.keys(projects).sort()).toEqual([
+      'services/dup-a/brief.qlf.yaml',
+      'services/payments/brief.qlf.yaml',
+      'services/typo/brief.qlf.yaml',
+    ]);
+    expect(projects['services/typo/brief.qlf.yaml']?.implicitDependencies).toEqual([]);
   });
 });

@@ -3,7 +3,14 @@
 // generate records (`source.json`), plus the exact config, environment and key they read.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import type { CreateNodesContextV2, CreateNodesV2, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
+import {
+  AggregateCreateNodesError,
+  type CreateNodesContextV2,
+  type CreateNodesResult,
+  type CreateNodesV2,
+  type ProjectConfiguration,
+  type TargetConfiguration,
+} from '@nx/devkit';
 import picomatch from 'picomatch';
 import { parseBriefYaml } from './core/brief-yaml.js';
 import { loadConfig, type ResolvedConfig } from './core/config.js';
@@ -11,6 +18,7 @@ import { type BriefOverlayResolver, createBriefOverlayResolver } from './core/nx
 import { packagePath, packageRoot } from './core/package-info.js';
 import { GENERATED_DIR, GENERATED_LOCK, SOURCE_MANIFEST } from './graph/stage-tasks/generate.js';
 import { STAGES, type StageName, upstreamOf } from './graph/stages.js';
+import { dnsLabel } from './schemas/common.js';
 
 /** Options of the qlf plugin entry in `nx.json` `plugins`. */
 export interface QlfPluginOptions {
@@ -177,23 +185,83 @@ const TARGET_BUILDERS: Record<StageName, (facts: BriefFacts) => TargetConfigurat
   deploy: (facts) => stageTarget('deploy', facts, [upstream('**/*')]),
 };
 
-/** `name`, `uses` and explicit `overlays` of a brief; a brief whose YAML is broken is named after its folder. */
-function readBrief(file: string): { name: string; uses: string[]; overlays: string[] } {
-  const data = parseBriefYaml(readFileSync(file, 'utf8'), file).data as Record<string, unknown> | null;
-  const list = (value: unknown) =>
-    Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  const name =
-    typeof data?.name === 'string' && data.name !== '' ? data.name : dirname(file).split(sep).pop() || 'brief';
-  return { name, uses: [...new Set(list(data?.uses))].sort(), overlays: list(data?.overlays) };
+/** What the plugin reads of a brief: `name`, `uses` and explicit `overlays`, with where `name` and each use are. */
+interface BriefHead {
+  name: string;
+  uses: string[];
+  overlays: string[];
+  /** 1-based line and column of `name`'s value, and of each `uses` entry, when the YAML parsed. */
+  at: { name?: Place; uses: Map<string, Place> };
 }
 
-function safeReadBrief(file: string): ReturnType<typeof readBrief> {
+interface Place {
+  line: number;
+  column: number;
+}
+
+const folderName = (file: string) => dirname(file).split(sep).pop() || 'brief';
+
+/** A brief's head; a brief whose YAML is broken is named after its folder (compile reports the YAML error). */
+function readBrief(file: string): BriefHead {
   try {
-    return readBrief(file);
+    const parsed = parseBriefYaml(readFileSync(file, 'utf8'), file);
+    const data = parsed.data as Record<string, unknown> | null;
+    const place = (path: (string | number)[]): Place | undefined => {
+      const node = parsed.document.getIn(path, true) as { range?: [number, number, number] } | undefined;
+      if (!node?.range) return undefined;
+      const { line, col } = parsed.position(node.range[0]);
+      return { line, column: col };
+    };
+    const list = (value: unknown) =>
+      Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+    const uses = new Map<string, Place>();
+    list(data?.uses).forEach((used, index) => {
+      const at = place(['uses', index]);
+      if (at && !uses.has(used)) uses.set(used, at);
+    });
+    const named = typeof data?.name === 'string' && data.name !== '';
+    return {
+      name: named ? (data?.name as string) : folderName(file),
+      uses: [...new Set(list(data?.uses))].sort(),
+      overlays: list(data?.overlays),
+      at: { name: named ? place(['name']) : undefined, uses },
+    };
   } catch {
-    // Unparseable YAML: still a project, so `nx run <name>:compile` reports the error with its place.
-    return { name: dirname(file).split(sep).pop() || 'brief', uses: [], overlays: [] };
+    return { name: folderName(file), uses: [], overlays: [], at: { uses: new Map() } };
   }
+}
+
+/**
+ * Why a brief cannot be a project, located in its file: a name that is not a DNS-1123 label (it names the output
+ * folder: `../../evil` would write outside it), a name another brief already has, or a `uses` naming no brief. Each is
+ * reported for its own file; the other briefs stay projects.
+ */
+function briefProblems(
+  file: string,
+  brief: BriefHead,
+  firstFileOf: Map<string, string>,
+  names: Set<string>,
+): Error | undefined {
+  const problems: string[] = [];
+  const at = (place: Place | undefined) => (place ? `${file}:${place.line}:${place.column}` : file);
+  if (!dnsLabel.safeParse(brief.name).success) {
+    problems.push(
+      `${at(brief.at.name)}: E_BRIEF_NAME name "${brief.name}" is not a DNS-1123 label (it names the project and ` +
+        'its output folder)\n  fix: use lowercase letters, digits and "-", e.g. `name: payments`',
+    );
+  } else if (firstFileOf.get(brief.name) !== file) {
+    problems.push(
+      `${at(brief.at.name)}: E_BRIEF_DUPLICATE two briefs are named "${brief.name}": ${firstFileOf.get(brief.name)} ` +
+        `and ${file}\n  fix: brief names are project names and output folders; rename one of them`,
+    );
+  }
+  for (const used of brief.uses.filter((name) => !names.has(name))) {
+    problems.push(
+      `${at(brief.at.uses.get(used))}: E_GRAPH_UNKNOWN_USES brief "${brief.name}" uses "${used}", which no brief is ` +
+        `named\n  fix: use one of: ${[...names].sort().join(', ') || '(no briefs)'}; or add the brief "${used}"`,
+    );
+  }
+  return problems.length > 0 ? new Error(problems.join('\n')) : undefined;
 }
 
 async function projectFor(
@@ -206,10 +274,11 @@ async function projectFor(
     common: Input[];
     signingKey: Input;
     overlays: BriefOverlayResolver;
+    brief: BriefHead;
   },
 ): Promise<ProjectConfiguration> {
   const { root, options, stages, common } = context;
-  const brief = safeReadBrief(join(root, file));
+  const brief = context.brief;
   const overlayFiles = await context.overlays.filesFor(join(root, file), brief.overlays);
   const facts: BriefFacts = {
     name: brief.name,
@@ -257,13 +326,36 @@ async function createNodesForBriefs(
     signingKey: signingKeyInput(context.workspaceRoot),
     overlays: await createBriefOverlayResolver(config),
   };
-  const results = await Promise.all(
+  const briefs = new Map(selected.map((file) => [file, readBrief(join(context.workspaceRoot, file))] as const));
+  const firstFileOf = new Map<string, string>();
+  for (const file of [...selected].sort()) {
+    const { name } = briefs.get(file) as BriefHead;
+    if (!firstFileOf.has(name)) firstFileOf.set(name, file);
+  }
+  const names = new Set(
+    [...briefs.values()].map((brief) => brief.name).filter((name) => dnsLabel.safeParse(name).success),
+  );
+  const errors: [string, Error][] = [];
+  const results: [string, CreateNodesResult][] = [];
+  await Promise.all(
     selected.map(async (file) => {
-      const project = await projectFor(file, config, shared);
-      return [file, { projects: { [project.root]: project } }] as const;
+      const brief = briefs.get(file) as BriefHead;
+      const problem = briefProblems(file, brief, firstFileOf, names);
+      if (problem) errors.push([file, problem]);
+      // A bad name makes no project (nothing may write outside the output folder, no name may be claimed twice); an
+      // unknown `uses` keeps the project, without the dependency, so `nx run <name>:compile` still reports it.
+      if (problem && !(dnsLabel.safeParse(brief.name).success && firstFileOf.get(brief.name) === file)) return;
+      const known = { ...brief, uses: brief.uses.filter((name) => names.has(name)) };
+      const project = await projectFor(file, config, { ...shared, brief: known });
+      results.push([file, { projects: { [project.root]: project } }]);
     }),
   );
   await shared.overlays.save();
+  results.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (errors.length > 0) {
+    errors.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    throw new AggregateCreateNodesError(errors, results);
+  }
   return results;
 }
 
