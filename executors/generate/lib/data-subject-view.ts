@@ -14,9 +14,18 @@ export interface DataSubjectView {
 
 const SUBJECT_NAMES = ['Customer', 'Patient', 'Contact', 'User', 'Person', 'Member', 'Client', 'Account', 'Employee'];
 
-/** The entity a data subject is: a preferred name holding personal data, else the first holding an email or PII. */
-function subjectEntity(entities: ViewEntity[]): ViewEntity | undefined {
-  const personal = (entity: ViewEntity) =>
+/** What subject detection reads of an entity: the IR's entities and the view's both have it. */
+interface SubjectCandidate {
+  name: string;
+  fields: readonly { type: string; classification?: string }[];
+}
+
+/**
+ * The entity a data subject is: a preferred name, else the first holding an email or PII/PHI; undefined when no entity
+ * holds personal data (the data-subject endpoints then answer 501 until one does).
+ */
+export function subjectEntity<E extends SubjectCandidate>(entities: readonly E[]): E | undefined {
+  const personal = (entity: E) =>
     entity.fields.some(
       (field) => field.type === 'email' || field.classification === 'pii' || field.classification === 'phi',
     );

@@ -18,6 +18,21 @@ describe('routeTable', () => {
     expect(routes).toHaveLength(3 + 6 * 5 + 2 + 2);
   });
 
+  it('stubs the GDPR endpoints (501) when no entity holds personal data, so the served app matches the document', () => {
+    const ir = paymentsIr();
+    ir.entities = ir.entities
+      .filter((entity) => !['Customer', 'Account', 'ConsentRecord'].includes(entity.name))
+      .map((entity) => ({
+        ...entity,
+        fields: entity.fields.filter(
+          (field) => field.type !== 'email' && !['pii', 'phi'].includes(field.classification ?? ''),
+        ),
+      }));
+    const routes = routeTable(ir).map(line);
+    expect(routes).toContain('GET /api/v1/data-subjects/{subject_id}/export overlay auth');
+    expect(routes).toContain('DELETE /api/v1/data-subjects/{subject_id} overlay auth');
+  });
+
   it('lets the API read the audit trail but never write it', () => {
     const audit = routeTable(paymentsIr()).filter((r) => r.entity === 'AuditEvent');
     expect(audit.map((r) => `${r.method} ${r.path}`)).toEqual([

@@ -1,6 +1,7 @@
 // The route table: every method + path the generated backend serves. The FastAPI templates and the OpenAPI agent
 // both read it, so the served app and the published document cannot drift apart.
 import type { IR, IREndpoint } from '../../../schemas/ir.js';
+import { subjectEntity } from './data-subject-view.js';
 
 export type RouteKind =
   | 'health'
@@ -68,9 +69,12 @@ function snake(text: string): string {
     .toLowerCase();
 }
 
-/** How an overlay endpoint is implemented: data-subject export/erasure are understood, anything else is `overlay`. */
-export function overlayRouteKind(endpoint: IREndpoint): RouteKind {
-  if (/\{[a-z_]+\}/.test(endpoint.path) && /subject/.test(endpoint.path)) {
+/**
+ * How an overlay endpoint is implemented: data-subject export/erasure are understood when some entity is a data
+ * subject; anything else (and those, without a subject) is `overlay`, a 501 stub for the team to fill in.
+ */
+export function overlayRouteKind(endpoint: IREndpoint, hasSubject: boolean): RouteKind {
+  if (hasSubject && /\{[a-z_]+\}/.test(endpoint.path) && /subject/.test(endpoint.path)) {
     if (endpoint.method === 'GET' && /\/export$/.test(endpoint.path)) return 'subject-export';
     if (endpoint.method === 'DELETE' && /\}$/.test(endpoint.path)) return 'subject-erase';
   }
@@ -174,12 +178,13 @@ export function routeTable(ir: IR): Route[] {
     );
   }
   const endpoints = [...ir.api.endpoints].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const hasSubject = subjectEntity(ir.entities) !== undefined;
   for (const endpoint of endpoints) {
     routes.push({
       method: endpoint.method,
       path: `${base}${endpoint.path.startsWith('/') ? '' : '/'}${endpoint.path}`,
       operationId: snake(endpoint.id),
-      kind: overlayRouteKind(endpoint),
+      kind: overlayRouteKind(endpoint, hasSubject),
       auth,
       summary: endpoint.description,
       endpointId: endpoint.id,
