@@ -4,8 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../../cli/main.js';
-import type { Output } from '../../../cli/output.js';
+import { runQlf } from '../../../cli/run-qlf-in-process.js';
 import { FakeKubeApi } from '../fixtures/fake-kube-api.js';
 import { previewNamespace } from './naming.js';
 
@@ -20,20 +19,8 @@ beforeEach(async () => {
 });
 afterEach(() => fake.close());
 
-async function qlf(...argv: string[]) {
-  const lines = { out: [] as string[], err: [] as string[] };
-  const id = (text: string) => text;
-  const output: Output = {
-    color: false,
-    isTTY: false,
-    print: (text) => lines.out.push(text),
-    info: (text) => lines.err.push(text),
-    json: (value) => lines.out.push(JSON.stringify(value)),
-    style: { bold: id, dim: id, red: id, green: id, yellow: id, cyan: id },
-  };
-  const code = await main(argv, output);
-  return { code, stdout: lines.out.join('\n'), stderr: lines.err.join('\n') };
-}
+/** `qlf <argv>` in-process, in the test's folder, output captured. */
+const qlf = (...argv: string[]) => runQlf(dir, argv);
 
 const hours = (n: number) => String(Math.floor(Date.now() / 1000) + n * 3600);
 function seedPreview(name: string, expires: string) {
