@@ -3,7 +3,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { inputError } from '../core/errors.js';
 import type { Output } from './output.js';
 
-type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & { description: string; valueName?: string };
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & { description: string; valueName?: string };
 
 export interface CommandSpec<O extends Record<string, OptionSpec>> {
   name: string;

@@ -7,7 +7,7 @@ import { loadConfig } from '../../core/config.js';
 import { briefOutDir } from '../../graph/publish.js';
 import { defineCommand } from '../command.js';
 import { parseDuration } from '../duration.js';
-import { renderDeploy } from './render-deploy.js';
+import { clusterOptions, renderDeploy } from './render-deploy.js';
 
 export default defineCommand({
   name: 'deploy',
@@ -34,12 +34,7 @@ export default defineCommand({
       description: 'Server-side dry run (dryRun=All): validated by the API server, nothing changes.',
     },
     force: { type: 'boolean', description: 'Take over fields another field manager owns (server-side apply force).' },
-    kubeconfig: {
-      type: 'string',
-      description: 'Kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster).',
-      valueName: 'file',
-    },
-    context: { type: 'string', description: 'Kubeconfig context (default: its current-context).', valueName: 'name' },
+    ...clusterOptions,
     timeout: {
       type: 'string',
       description: 'Longest wait for the migration Job and for the rollout (default 5m).',

@@ -13,7 +13,7 @@ import type { BuildResult } from '../../schemas/build-result.js';
 import { type CommandContext, defineCommand } from '../command.js';
 import { parseDuration } from '../duration.js';
 import type { Output } from '../output.js';
-import { renderDeploy } from './render-deploy.js';
+import { clusterOptions, renderDeploy } from './render-deploy.js';
 
 const ACTIONS = ['up', 'list', 'down', 'gc'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -44,12 +44,7 @@ const options = {
     valueName: 'duration',
   },
   'ignore-not-found': { type: 'boolean', description: 'down: a preview that is already gone is not an error.' },
-  kubeconfig: {
-    type: 'string',
-    description: 'Kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster).',
-    valueName: 'file',
-  },
-  context: { type: 'string', description: 'Kubeconfig context (default: its current-context).', valueName: 'name' },
+  ...clusterOptions,
 } as const;
 
 const ACCEPTS: Record<Action, (keyof typeof options)[]> = {

@@ -1,10 +1,22 @@
-// What `qlf deploy` and `qlf preview up` do first: run the task graph through the `deploy` stage (cached rendering)
-// with the run's progress lines, and stop with the run's summary when a task failed.
+// What `qlf deploy` and `qlf preview` share: the options that pick the cluster, and what they do first (run the task
+// graph through the `deploy` stage, cached rendering, with the run's progress lines; stop with the run's summary when a
+// task failed).
 import type { ResolvedConfig } from '../../core/config.js';
 import type { TaskResult } from '../../graph/events.js';
 import { runGraph } from '../../graph/run-graph.js';
+import type { OptionSpec } from '../command.js';
 import type { Output } from '../output.js';
 import { createProgress, formatSummary } from './run-progress.js';
+
+/** The options that pick the cluster, for every command that talks to one. */
+export const clusterOptions = {
+  kubeconfig: {
+    type: 'string',
+    description: 'Kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster).',
+    valueName: 'file',
+  },
+  context: { type: 'string', description: 'Kubeconfig context (default: its current-context).', valueName: 'name' },
+} as const satisfies Record<string, OptionSpec>;
 
 export interface RenderDeployOptions {
   config: ResolvedConfig;
