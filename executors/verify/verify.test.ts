@@ -5,8 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { isQlfError } from '../../core/errors.js';
 import type { SqlDatabase } from '../../schemas/common.js';
 import { verifyReportSchema } from '../../schemas/verify-report.js';
-import { generateFromRecordedIr, migrationSchemaOf, runGenerate } from '../generate/generate.js';
-import { mergeIntoWorkingCopy } from '../generate/lib/working-copy-merge.js';
+import { generateInto } from '../generate/fixtures/generate-into.js';
 import { fixtureIr, PCI_RULES } from './lib/fixture-ir.js';
 import { copyGoodService, GOOD_SERVICE } from './lib/fixture-service.js';
 import { barePython } from './lib/test-context.js';
@@ -24,13 +23,7 @@ async function generateFixtureService(): Promise<{ dir: string; remove(): Promis
   const root = await mkdtemp(join(tmpdir(), 'qlf-verify-generated-'));
   const dir = join(root, 'service');
   try {
-    const outcome = await mergeIntoWorkingCopy(await runGenerate(ir), dir, {
-      localBase: join(root, 'base'),
-      ir: ir as unknown as Record<string, unknown>,
-      generator: { qlf: 'test', provider: 'templates' },
-      regenerate: generateFromRecordedIr,
-      schema: migrationSchemaOf(ir),
-    });
+    const outcome = await generateInto(ir, dir, join(root, 'base'));
     expect(outcome.revision?.path).toBe('migrations/versions/0001_initial.py');
   } catch (error) {
     await rm(root, { recursive: true, force: true });

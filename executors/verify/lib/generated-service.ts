@@ -7,8 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { loadOverlayRegistry } from '../../../overlays/index.js';
 import type { IR, IREntity, IRField } from '../../../schemas/ir.js';
 import { runCompile } from '../../compile/compile.js';
-import { generateFromRecordedIr, migrationSchemaOf, runGenerate } from '../../generate/generate.js';
-import { mergeIntoWorkingCopy } from '../../generate/lib/working-copy-merge.js';
+import { generateInto } from '../../generate/fixtures/generate-into.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../../examples/payments/brief.qlf.yaml', import.meta.url));
 
@@ -39,13 +38,7 @@ export async function generatePaymentsService(): Promise<GeneratedService> {
   const root = await mkdtemp(join(tmpdir(), 'qlf-generated-'));
   const dir = join(root, 'service');
   try {
-    await mergeIntoWorkingCopy(await runGenerate(ir), dir, {
-      localBase: join(root, 'base'),
-      ir: ir as unknown as Record<string, unknown>,
-      generator: { qlf: 'test', provider: 'templates' },
-      regenerate: generateFromRecordedIr,
-      schema: migrationSchemaOf(ir),
-    });
+    await generateInto(ir, dir, join(root, 'base'));
   } catch (error) {
     await rm(root, { recursive: true, force: true });
     throw error;

@@ -15,8 +15,8 @@ import {
   type ServerDatabase,
   startDatabaseServer,
 } from '../../../verify/lib/database-server.js';
-import { generateFromRecordedIr, migrationSchemaOf, runGenerate } from '../../generate.js';
-import { type MergeOutcome, mergeIntoWorkingCopy } from '../working-copy-merge.js';
+import { generateInto } from '../../fixtures/generate-into.js';
+import type { MergeOutcome } from '../working-copy-merge.js';
 
 const PYTHON = '/usr/bin/python3';
 const MIGRATION_CHECK = fileURLToPath(new URL('../../../verify/python/migration_check.py', import.meta.url));
@@ -233,13 +233,7 @@ describe('a brief evolving through three versions', () => {
         overlays,
         autoApplyThreshold: 0.7,
       });
-      const outcome = await mergeIntoWorkingCopy(await runGenerate(ir), service, {
-        localBase: join(root, 'base'),
-        ir: ir as unknown as Record<string, unknown>,
-        generator: { qlf: 'test', provider: 'templates' },
-        regenerate: generateFromRecordedIr,
-        schema: migrationSchemaOf(ir),
-      });
+      const outcome = await generateInto(ir, service, join(root, 'base'));
       steps.push({ outcome, versions: await versionsOf(service) });
     }
   }, 120_000);
