@@ -236,12 +236,7 @@ function readBrief(file: string): BriefHead {
  * folder: `../../evil` would write outside it), a name another brief already has, or a `uses` naming no brief. Each is
  * reported for its own file; the other briefs stay projects.
  */
-function briefProblems(
-  file: string,
-  brief: BriefHead,
-  firstFileOf: Map<string, string>,
-  names: Set<string>,
-): Error | undefined {
+function briefProblems(file: string, brief: BriefHead, owners: Map<string, string>): Error | undefined {
   const problems: string[] = [];
   const at = (place: Place | undefined) => (place ? `${file}:${place.line}:${place.column}` : file);
   if (!dnsLabel.safeParse(brief.name).success) {
@@ -249,16 +244,16 @@ function briefProblems(
       `${at(brief.at.name)}: E_BRIEF_NAME name "${brief.name}" is not a DNS-1123 label (it names the project and ` +
         'its output folder)\n  fix: use lowercase letters, digits and "-", e.g. `name: payments`',
     );
-  } else if (firstFileOf.get(brief.name) !== file) {
+  } else if (owners.get(brief.name) !== file) {
     problems.push(
-      `${at(brief.at.name)}: E_BRIEF_DUPLICATE two briefs are named "${brief.name}": ${firstFileOf.get(brief.name)} ` +
+      `${at(brief.at.name)}: E_BRIEF_DUPLICATE two briefs are named "${brief.name}": ${owners.get(brief.name)} ` +
         `and ${file}\n  fix: brief names are project names and output folders; rename one of them`,
     );
   }
-  for (const used of brief.uses.filter((name) => !names.has(name))) {
+  for (const used of brief.uses.filter((name) => !owners.has(name))) {
     problems.push(
       `${at(brief.at.uses.get(used))}: E_GRAPH_UNKNOWN_USES brief "${brief.name}" uses "${used}", which no brief is ` +
-        `named\n  fix: use one of: ${[...names].sort().join(', ') || '(no briefs)'}; or add the brief "${used}"`,
+        `named\n  fix: use one of: ${[...owners.keys()].sort().join(', ') || '(no briefs)'}; or add the brief "${used}"`,
     );
   }
   return problems.length > 0 ? new Error(problems.join('\n')) : undefined;
@@ -327,25 +322,23 @@ async function createNodesForBriefs(
     overlays: await createBriefOverlayResolver(config),
   };
   const briefs = new Map(selected.map((file) => [file, readBrief(join(context.workspaceRoot, file))] as const));
-  const firstFileOf = new Map<string, string>();
+  // The project of each valid name: the first brief (by path) that claims it.
+  const owners = new Map<string, string>();
   for (const file of [...selected].sort()) {
     const { name } = briefs.get(file) as BriefHead;
-    if (!firstFileOf.has(name)) firstFileOf.set(name, file);
+    if (!owners.has(name) && dnsLabel.safeParse(name).success) owners.set(name, file);
   }
-  const names = new Set(
-    [...briefs.values()].map((brief) => brief.name).filter((name) => dnsLabel.safeParse(name).success),
-  );
   const errors: [string, Error][] = [];
   const results: [string, CreateNodesResult][] = [];
   await Promise.all(
     selected.map(async (file) => {
       const brief = briefs.get(file) as BriefHead;
-      const problem = briefProblems(file, brief, firstFileOf, names);
+      const problem = briefProblems(file, brief, owners);
       if (problem) errors.push([file, problem]);
       // A bad name makes no project (nothing may write outside the output folder, no name may be claimed twice); an
       // unknown `uses` keeps the project, without the dependency, so `nx run <name>:compile` still reports it.
-      if (problem && !(dnsLabel.safeParse(brief.name).success && firstFileOf.get(brief.name) === file)) return;
-      const known = { ...brief, uses: brief.uses.filter((name) => names.has(name)) };
+      if (owners.get(brief.name) !== file) return;
+      const known = { ...brief, uses: brief.uses.filter((name) => owners.has(name)) };
       const project = await projectFor(file, config, { ...shared, brief: known });
       results.push([file, { projects: { [project.root]: project } }]);
     }),
