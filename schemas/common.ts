@@ -11,7 +11,8 @@ export const dnsLabel = z
   });
 
 /** Where a fact in the IR came from. */
-export const origin = z.enum(['explicit', 'inferred', 'overlay', 'default']);
+/** `llm`: a model read it from the description (with the span it cites), checked against the text. */
+export const origin = z.enum(['explicit', 'inferred', 'overlay', 'default', 'llm']);
 export type Origin = z.infer<typeof origin>;
 
 /** The part of the description a finding was read from: UTF-16 offsets, end exclusive. */

@@ -1,6 +1,7 @@
 // `qlf.config.ts`: where briefs live, where output goes, and each stage's settings.
 import { z } from 'zod';
 import { sqlDatabaseName } from './common.js';
+import { generatorName, llmConfigSchema } from './llm.js';
 
 /** Why a remote cache URL is refused, or undefined when it is fine. Shared with the env override check. */
 export function remoteCacheUrlProblem(value: string): string | undefined {
@@ -137,8 +138,18 @@ export const configSchema = z
       .default({}),
     generate: z
       .object({
-        /** Who writes the code: offline templates, or an LLM provider. @default 'templates' */
-        provider: z.enum(['templates', 'openai', 'anthropic', 'bedrock']).default('templates'),
+        /**
+         * Who writes the domain logic templates cannot: nobody (the offline templates), or an LLM provider, which writes
+         * extension modules and their tests on top of the templates' scaffold. @default 'templates'
+         */
+        provider: generatorName.default('templates'),
+        /** Model id or alias (`sonnet`, `gpt4`) for the provider. @default the provider's `defaultModel` */
+        model: z.string().min(1).optional(),
+        /**
+         * When the model's answer cannot be used (broken contract after repairs, failed checks, budget, outage):
+         * `none` fails the task, `template` keeps the template-only service and says so. @default 'none'
+         */
+        fallback: z.enum(['none', 'template']).default('none'),
         /**
          * The service's working copy, relative to the brief's folder: the user's source, committed, merged on every
          * regeneration. @default 'service'
@@ -146,7 +157,7 @@ export const configSchema = z
         serviceDir: z.string().min(1).default('service'),
       })
       .strict()
-      .default({ provider: 'templates', serviceDir: 'service' }),
+      .default({ provider: 'templates', fallback: 'none', serviceDir: 'service' }),
     verify: z
       .object({
         /** Treat a skipped check (missing tool) as a failure. @default false */
@@ -196,6 +207,22 @@ export const configSchema = z
       })
       .strict()
       .default({ docs: ['overview', 'run', 'configuration', 'api', 'sbom', 'security'] }),
+    /** LLM providers, prices, budget and resilience; used when `generate.provider` (or `--provider`) names one. */
+    llm: llmConfigSchema.default({
+      providers: {},
+      aliases: {},
+      prices: {},
+      budget: { period: 'month', warnUsd: 80, limitUsd: 100 },
+      retries: { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 20_000 },
+      idleTimeoutSeconds: 60,
+      requestTimeoutSeconds: 300,
+      circuitBreaker: { failureThreshold: 3, cooldownSeconds: 60 },
+      failover: [],
+      maxRepairs: 2,
+      maxOutputTokens: 16_000,
+      promptsDir: 'qlf/prompts',
+      allowScaffold: [],
+    }),
     run: z
       .object({
         /** Worker threads for tasks. @default cores - 1, at least 1 */
