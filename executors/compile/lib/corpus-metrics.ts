@@ -1,4 +1,4 @@
-// Precision and recall of the compiler over the labelled corpus (`executors/compile/corpus/*.yaml`), micro-averaged.
+// Precision and recall of the compiler over a labelled set (`corpus/*.yaml`, `heldout/*.yaml`), micro-averaged.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -9,6 +9,8 @@ import { briefFromSentence } from './sentence-brief.js';
 
 export interface CorpusCase {
   name: string;
+  /** Where the text was found (held-out set): a URL, or `written-for-heldout`. */
+  source?: string;
   description: string;
   expect: {
     domain: string;

@@ -67,6 +67,9 @@ const NOT_PLURAL = new Set([
   'ss',
 ]);
 
+/** Words a README uses for itself. */
+const SELF_REFERENCE = new Set(['project']);
+
 interface Mention {
   span: Span;
   count: number;
@@ -114,6 +117,8 @@ function mentionsOf(doc: Doc): { found: Map<string, Mention> } {
     const before = doc.tokens[m.first - 1];
     const after = doc.tokens[m.last + 1];
     if (!head) continue;
+    // "This project provides …": a README speaking of itself, not of projects the service keeps.
+    if (before?.lower === 'this' && SELF_REFERENCE.has(head.canon)) continue;
     const plural = singularize(head.lower) !== head.lower;
     const sameClause = (t: typeof before) => t !== undefined && t.clause === head.clause;
     if (!plural && sameClause(before) && before) {

@@ -1,7 +1,9 @@
 // Reads the data model's structure from sentence patterns: "X have many Y", "each X has a, b and c", "X belong to Y".
 import type { RelationshipKind, Span } from '../../../schemas/common.js';
+import { enumeration, isInstruction, MANAGE, noteListed } from './enumerations.js';
 import { fieldNameOf } from './field-types.js';
 import { type EntityRef, entityBefore, type ListItem, parseList, resolveRun } from './noun-phrase.js';
+import { readsAsNoun, tokenTags } from './part-of-speech.js';
 import {
   colonFields,
   isPluralWord,
@@ -10,7 +12,7 @@ import {
   subjectVerbObject,
 } from './structure-patterns.js';
 import { type Doc, isNegated, spanOf } from './text-match.js';
-import { FEATURE_TERMS } from './vocabulary.js';
+import { FEATURE_WORDS } from './vocabulary.js';
 
 export interface StructuralRelation {
   from: string;
@@ -33,20 +35,6 @@ export interface Structure {
 const HAVE = new Set(['have', 'has', 'contain', 'contains', 'hold', 'holds', 'include', 'includes', 'own', 'owns']);
 const BELONG = new Set(['belong', 'belongs']);
 const LINKED = new Set(['linked', 'assigned', 'attached', 'associated', 'tied', 'related', 'connected']);
-const MANAGE = new Set([
-  'track',
-  'tracks',
-  'manage',
-  'manages',
-  'store',
-  'stores',
-  'record',
-  'records',
-  'handle',
-  'register',
-  'maintain',
-  'administer',
-]);
 const STORE = new Set(['store', 'track', 'keep', 'record', 'capture', 'need', 'save', 'collect']);
 const MANY = new Set(['many', 'multiple', 'several', 'numerous', 'various', 'more', 'zero', 'any']);
 const ONE = new Set(['one', 'exactly', 'single']);
@@ -98,9 +86,12 @@ const COPULA = new Set([
   'must',
   'should',
 ]);
-const FEATURE_WORDS = new Set(
-  Object.values(FEATURE_TERMS).flatMap((terms) => Object.keys(terms).filter((term) => !term.includes(' '))),
-);
+
+/** "has been", "has approached you": "have" as an auxiliary, not as owning what follows. */
+function verbAfter(doc: Doc, at: number): boolean {
+  const tags = tokenTags(doc, at + 1);
+  return doc.tokens[at + 1]?.lower === 'been' || (tags?.verb === true && !readsAsNoun(doc, at + 1));
+}
 
 export function detectStructure(doc: Doc): Structure {
   const structure: Structure = { entities: new Map(), relations: [], fields: new Map(), dropped: [] };
@@ -171,7 +162,7 @@ export function detectStructure(doc: Doc): Structure {
     const t = tokens[i];
     if (!t) continue;
     const next = tokens[i + 1]?.lower;
-    if (HAVE.has(t.lower) && next !== 'to' && next !== 'been' && !isNegated(doc, i)) {
+    if (HAVE.has(t.lower) && next !== 'to' && !verbAfter(doc, i) && !isNegated(doc, i)) {
       const owner = subjectBefore(i, true);
       if (owner) hasItems(owner, parseList(doc, i + 1), i);
     } else if (t.lower === 'with' && !isNegated(doc, i)) {
@@ -214,6 +205,10 @@ export function detectStructure(doc: Doc): Structure {
       if (!verb || !STORE.has(verb.lower) || verb.sentence !== t.sentence) continue;
       const owner = resolveRun(doc, i + 2, i + 2, false);
       if (owner) for (const item of parseList(doc, j + 1)) addField(owner, item);
+    } else if (MANAGE.has(t.lower) && !isNegated(doc, i) && !isInstruction(doc, i)) {
+      noteListed(doc, i + 1, note);
+    } else if (!isNegated(doc, i) && enumeration(doc, i, note)) {
+      // noted by the enumeration
     } else if (MANAGE.has(t.lower) && !isNegated(doc, i)) {
       for (const item of parseList(doc, i + 1)) {
         const ref = resolveRun(doc, item.first, item.last, false);

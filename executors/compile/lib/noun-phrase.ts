@@ -1,8 +1,9 @@
 // Noun-phrase helpers for the structural patterns: which entity a run of words names, and lists of items.
 import { ENTITY_TERMS } from './entity-vocabulary.js';
 import { entityName, singularize } from './naming.js';
+import { readsAsNoun, tokenTags } from './part-of-speech.js';
 import { type Doc, phraseWords } from './text-match.js';
-import { DETERMINERS, LIST_STOP_WORDS, NON_ENTITY_WORDS } from './vocabulary.js';
+import { DATA_OF_HEADS, DETERMINERS, GENERIC_NOUNS, LIST_STOP_WORDS, NON_ENTITY_WORDS } from './vocabulary.js';
 
 export interface EntityRef {
   name: string;
@@ -138,12 +139,45 @@ export function isNounCandidate(word: string): boolean {
     !MODALS.has(word) &&
     !NON_ENTITY_WORDS.has(word) &&
     !NON_ENTITY_WORDS.has(singularize(word)) &&
+    !GENERIC_NOUNS.has(word) &&
+    !GENERIC_NOUNS.has(singularize(word)) &&
     !/(ly|ing|ed|ful|ous|ive|able|ible)$/.test(word)
+  );
+}
+
+/** How the word is written: acronyms (RBAC, JWT) and brand-like mixed case (PocketBase, eBoekhouden) name no entity. */
+function writtenAsName(doc: Doc, index: number): boolean {
+  const token = doc.tokens[index];
+  if (!token) return false;
+  const written = doc.text.slice(token.start, token.end);
+  return /^[A-Z0-9]{2,}s?$/.test(written) || /[a-z][A-Z]/.test(written) || /[_0-9]/.test(written);
+}
+
+/**
+ * Whether the token can head the name of an entity nobody listed: a plain noun here, not a verb, name or acronym.
+ * `strict` also refuses plural-looking words tagged as verbs ("This software manages:").
+ */
+export function isEntityHead(doc: Doc, index: number, strict = false): boolean {
+  const token = doc.tokens[index];
+  const tags = strict ? tokenTags(doc, index) : undefined;
+  return (
+    token !== undefined &&
+    isNounCandidate(token.lower) &&
+    !writtenAsName(doc, index) &&
+    readsAsNoun(doc, index) &&
+    !(tags?.verb && !tags.noun) &&
+    !(doc.text[token.start - 1] === '/' || doc.text[token.end] === '/')
   );
 }
 
 /** Resolves the words first..last (a run of nouns) to the entity its head names, longest known suffix first. */
 export function resolveRun(doc: Doc, first: number, last: number, allowUnknown: boolean): EntityRef | undefined {
+  // "employee records", "guest profiles", "book details": the data of an employee, a guest, a book.
+  const headWord = doc.tokens[last]?.lower ?? '';
+  if (last > first && DATA_OF_HEADS.has(headWord) && !knownEntity(singularWords(doc, last - 1, last))) {
+    const ref = resolveRun(doc, first, last - 1, allowUnknown);
+    return ref && { ...ref, plural: ref.plural || singularize(headWord) !== headWord };
+  }
   for (let start = Math.max(first, last - 2); start <= last; start++) {
     const words = doc.tokens.slice(start, last + 1);
     for (const key of [words.map((t) => t.canon).join(' '), words.map((t) => singularize(t.lower)).join(' ')]) {
@@ -166,11 +200,18 @@ export function resolveRun(doc: Doc, first: number, last: number, allowUnknown: 
   if (alias && head) {
     return { name: alias, first: last, last, known: true, weak: false, plural: singularize(head.lower) !== head.lower };
   }
-  if (!allowUnknown || !head || !isNounCandidate(head.lower)) return undefined;
-  // "invoice lines", "parking spots": a noun before an unknown head names the kind of thing it is.
+  if (!allowUnknown || !head || !isEntityHead(doc, last)) return undefined;
+  // "invoice lines", "parking spots": a noun before an unknown head names the kind of thing it is; an adjective
+  // ("busy hospital", "main capability") or a name ("PocketBase tickets") does not.
   const modifier = last > first ? doc.tokens[last - 1] : undefined;
   const modifierWord = modifier?.lower.replace(/ing$/, 'e') ?? '';
-  if (modifier && isNounCandidate(modifierWord) && singularize(modifier.lower) === modifier.lower) {
+  if (
+    modifier &&
+    isNounCandidate(modifierWord) &&
+    singularize(modifier.lower) === modifier.lower &&
+    !tokenTags(doc, last - 1)?.adjective &&
+    !writtenAsName(doc, last - 1)
+  ) {
     return {
       name: entityName(`${modifier.lower} ${head.lower}`),
       first: last - 1,
@@ -188,6 +229,13 @@ export function resolveRun(doc: Doc, first: number, last: number, allowUnknown: 
     weak: false,
     plural: singularize(head.lower) !== head.lower,
   };
+}
+
+function singularWords(doc: Doc, first: number, last: number): string {
+  return doc.tokens
+    .slice(first, last + 1)
+    .map((t) => singularize(t.lower))
+    .join(' ');
 }
 
 /** The noun phrase ending right before `index` (skipping modals such as "can"), within the same clause. */

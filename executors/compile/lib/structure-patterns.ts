@@ -1,8 +1,17 @@
 // Sentence patterns beyond "has" and "belongs to": many-to-many phrases, subject-verb-object, headings and parentheses.
 import type { RelationshipKind } from '../../../schemas/common.js';
 import { singularize } from './naming.js';
-import { type EntityRef, isPhraseStop, type ListItem, MODALS, parseList, resolveRun } from './noun-phrase.js';
-import type { Doc } from './text-match.js';
+import {
+  type EntityRef,
+  isEntityHead,
+  isPhraseStop,
+  type ListItem,
+  MODALS,
+  parseList,
+  resolveRun,
+} from './noun-phrase.js';
+import { tokenTags } from './part-of-speech.js';
+import type { Doc, Token } from './text-match.js';
 import { DETERMINERS, NON_ENTITY_WORDS } from './vocabulary.js';
 
 export function isPluralWord(word: string): boolean {
@@ -40,7 +49,7 @@ export function subjectVerbObject(doc: Doc, at: number, note: (ref: EntityRef) =
   if (!subject || !isPluralWord(subject.lower)) return;
   if (previous && previous.clause === subject.clause && !SUBJECT_OPENERS.has(previous.lower)) return;
   let v = at + 1;
-  while (MODALS.has(doc.tokens[v]?.lower ?? '') && v < at + 3) v++;
+  while ((MODALS.has(doc.tokens[v]?.lower ?? '') || doc.tokens[v]?.lower === 'to') && v < at + 3) v++;
   // "pre-order", "re-book": the verb is the word after the prefix.
   if (doc.text[doc.tokens[v]?.end ?? 0] === '-' && (doc.tokens[v]?.lower.length ?? 9) <= 3) v++;
   const verb = doc.tokens[v];
@@ -60,16 +69,88 @@ export function subjectVerbObject(doc: Doc, at: number, note: (ref: EntityRef) =
   const inClause = (k: number) => doc.tokens[k]?.clause === subject.clause && !isPhraseStop(doc.tokens[k]?.lower ?? '');
   while (end < o + 1 && inClause(end + 1) && !isPluralWord(doc.tokens[end]?.lower ?? '')) end++;
   const objectHead = doc.tokens[end];
-  if (!objectHead || objectHead.clause !== subject.clause || !isPluralWord(objectHead.lower)) return;
   const from = resolveRun(doc, at, at, true);
+  if (!objectHead || objectHead.clause !== subject.clause || !isPluralWord(objectHead.lower)) {
+    // "users can sign up, log in, credit their wallets …": the objects may come in the later clauses.
+    if (from && tokenTags(doc, v)?.verb && laterObjects(doc, v + 1, from.name, note) > 0) note(from);
+    return;
+  }
   const to = resolveRun(doc, o, end, true);
   if (from && to && from.name !== to.name) {
     note(from);
     note(to);
+    laterObjects(doc, end + 1, from.name, note);
   }
 }
 
-const SUBJECT_OPENERS = new Set(['the', 'our', 'their', 'all', 'both', 'and', 'then', 'where', 'when', 'once', 'so']);
+/** The first index from `start` on whose token fails `skip`. */
+function skipWhile(doc: Doc, start: number, skip: (token: Token, at: number) => boolean): number {
+  let k = start;
+  while (k < doc.tokens.length && skip(doc.tokens[k] as Token, k)) k++;
+  return k;
+}
+
+/**
+ * "customers create bookings, select cars, customize stops and make payments": after a subject's first verb and
+ * object, each further clause of the sentence that is a verb and a plural noun names one more thing kept.
+ */
+function laterObjects(doc: Doc, start: number, subject: string, note: (ref: EntityRef) => void): number {
+  const sentence = doc.tokens[start]?.sentence;
+  let noted = 0;
+  let k = start;
+  while (k < doc.tokens.length && doc.tokens[k]?.sentence === sentence) {
+    const clause = doc.tokens[k]?.clause;
+    const v = skipWhile(doc, k, (t) => t.clause === clause && (t.lower === 'and' || MODALS.has(t.lower)));
+    const verb = doc.tokens[v];
+    const tags = tokenTags(doc, v);
+    // A one-word clause ("sign up, login, credit their wallets") is a verb without an object: read on.
+    if (verb?.clause === clause && doc.tokens[v + 1]?.clause !== clause) {
+      k = v + 1;
+      continue;
+    }
+    if (!verb || verb.clause !== clause || !tags?.verb || tags.noun || tags.gerund) return noted;
+    // A verb without a plural object ("log in", "reset the password") leaves the next clause to be read.
+    const next = () => skipWhile(doc, k, (t) => t.clause === clause);
+    const o = skipWhile(
+      doc,
+      v + 1,
+      (t, at) => t.clause === clause && (DETERMINERS.has(t.lower) || tokenTags(doc, at)?.adjective === true),
+    );
+    let end = o;
+    if (doc.tokens[end + 1]?.clause === clause && !isPluralWord(doc.tokens[end]?.lower ?? '')) end++;
+    const head = doc.tokens[end];
+    const object = head?.clause === clause && isPluralWord(head.lower) ? resolveRun(doc, o, end, true) : undefined;
+    if (object && object.name !== subject) {
+      note(object);
+      noted++;
+    }
+    k = next();
+  }
+  return noted;
+}
+
+const SUBJECT_OPENERS = new Set([
+  'the',
+  'our',
+  'their',
+  'all',
+  'both',
+  'and',
+  'then',
+  'where',
+  'when',
+  'once',
+  'so',
+  // "allows customers to create bookings", "lets members reserve slots"
+  'allows',
+  'allow',
+  'lets',
+  'let',
+  'enables',
+  'enable',
+  'helps',
+  'help',
+]);
 const OBJECT_PREPOSITIONS = new Set(['for', 'to', 'in', 'on']);
 
 /** "- Customers: name, email and phone": a heading noun (any noun when it opens its line) and its fields. */
@@ -79,7 +160,8 @@ export function colonFields(doc: Doc, at: number, addField: (owner: EntityRef, i
   let first = at;
   while (first > at - 2 && first > 0 && doc.tokens[first - 1]?.sentence === sentence) first--;
   if (!opensLine(first)) first = at;
-  const owner = resolveRun(doc, first, at, opensLine(first));
+  // A heading names a thing only when it ends in a noun: "Customers:", not "This software manages:".
+  const owner = resolveRun(doc, first, at, opensLine(first) && isEntityHead(doc, at, true));
   if (!owner) return;
   for (const item of parseList(doc, at + 1)) addField(owner, item);
 }

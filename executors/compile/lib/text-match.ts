@@ -1,6 +1,7 @@
 // Linear-time text matching for the compiler: tokens with offsets, clause-aware negation, bounded fuzzy word matching.
 import type { Span } from '../../../schemas/common.js';
 import { singularize } from './naming.js';
+import { isKnownEnglishWord } from './part-of-speech.js';
 
 export interface Token {
   /** Lowercased text as written (apostrophe-s removed). */
@@ -131,6 +132,11 @@ export class Lexicon {
     if (this.words.has(word) || COMMON.has(word) || word.length < 4) return word;
     const cached = this.cache.get(word);
     if (cached !== undefined) return cached;
+    // A real English word is what the writer meant ("post content" is not "post consent"), never a typo.
+    if (isKnownEnglishWord(word)) {
+      this.cache.set(word, word);
+      return word;
+    }
     if (typoBudget(word.length) === 0) {
       // Short words: only a dropped letter is corrected ("oder" → "order"); substitutions hit real words too often.
       const candidates = (this.byInitial.get(word.charAt(0)) ?? []).filter(

@@ -287,6 +287,11 @@ export const FEATURE_TERMS: Record<FeatureName, Record<string, number>> = {
   },
 };
 
+/** The one-word feature terms ("search", "notification"): things a service does, never fields or entities. */
+export const FEATURE_WORDS = new Set(
+  Object.values(FEATURE_TERMS).flatMap((terms) => Object.keys(terms).filter((term) => !term.includes(' '))),
+);
+
 export interface StackTerm {
   phrase: string;
   weight: number;
@@ -323,6 +328,42 @@ export const NON_ENTITY_WORDS = new Set(
     ' ',
   ),
 );
+
+/**
+ * Abstract and software words that READMEs use around a data model but that never name a stored entity: what a
+ * system does (capability, workflow), what a repository holds (code, documentation) and how a text is laid out
+ * (overview, example, problem, solution).
+ */
+export const GENERIC_NOUNS = new Set(
+  'capability capabilities functionality functionalities operation operations workflow workflows integration integrations architecture implementation repository repositories repo repos codebase code documentation docs readme module modules component components framework interface interfaces dashboard dashboards page pages screen screens view views website site portal portals ui purpose goal goals problem problems solution solutions approach example examples instance instances environment environments overview summary introduction description usage installation setup configuration config brief date dates day days week weeks month months year years hour hours minute minutes experience efficiency workload lifecycle performance health content knowledge identity state permission permissions relationship relationships control controls scope mvp crud rest json http https jwt token tokens login logout signup sign password passwords authentication authorization role-based stakeholder stakeholders business-logic logic payload payloads metadata timeline progress behavior behaviour profile profiles admin admins administrator administrators superadmin test tests dependency dependencies log logs error errors change changes duplicate duplicates bug bugs'.split(
+    ' ',
+  ),
+);
+
+/** Heads that mean "the data of" the noun before them: "employee records", "guest profiles", "book details". */
+export const DATA_OF_HEADS = new Set([
+  'record',
+  'records',
+  'detail',
+  'details',
+  'data',
+  'information',
+  'info',
+  'profile',
+  'profiles',
+  'management',
+  'history',
+  'histories',
+  // Collections: "car fleet", "tariff structures", "product catalog".
+  'fleet',
+  'fleets',
+  'structure',
+  'structures',
+  'collection',
+  'collections',
+  'catalog',
+  'catalogue',
+]);
 
 /** Determiners and quantifiers skipped before a noun phrase. */
 export const DETERMINERS = new Set(
