@@ -1,5 +1,5 @@
 // The built `qlf` command as the end-to-end tests run it: a child process in CI mode without colours, like a user's CI.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { packagePath } from '../core/package-info.js';
 
 /** One task of `qlf run --json`, as the tests read it. */
@@ -24,4 +24,32 @@ export function runQlf(
     timeout: options.timeoutMs ?? 120_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * `runQlf` without blocking this process: for tests whose servers (a loopback provider, a registry) run in the test
+ * process itself and must answer while qlf runs.
+ */
+export function runQlfAsync(
+  cwd: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<QlfResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [packagePath('bin', 'qlf.js'), ...args], {
+      cwd,
+      env: { ...process.env, CI: '1', NO_COLOR: '1', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
 }

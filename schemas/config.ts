@@ -216,7 +216,7 @@ export const configSchema = z
       retries: { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 20_000 },
       idleTimeoutSeconds: 60,
       requestTimeoutSeconds: 300,
-      circuitBreaker: { failureThreshold: 3, cooldownSeconds: 60 },
+      circuitBreaker: { failureThreshold: 5, cooldownSeconds: 60 },
       failover: [],
       maxRepairs: 2,
       maxOutputTokens: 16_000,

@@ -2,6 +2,7 @@
 // (written by `schemas/emit-nx-schemas.ts`, checked for staleness by its test).
 import { z } from 'zod';
 import { dnsLabel } from './common.js';
+import { generatorName } from './llm.js';
 
 /** Options every stage executor accepts. */
 const stageOptions = {
@@ -27,10 +28,22 @@ export const compileExecutorOptionsSchema = z
 export const generateExecutorOptionsSchema = z
   .object({
     ...stageOptions,
-    provider: z
-      .enum(['templates', 'openai', 'anthropic', 'bedrock'])
+    provider: generatorName
       .optional()
-      .describe('Who writes the code; overrides `generate.provider` in qlf.config.ts. @default the config value'),
+      .describe(
+        'Who writes the domain logic (templates, or a model on top of them); overrides `generate.provider`. @default the config value',
+      ),
+    model: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Model id or alias (sonnet, gpt4); overrides `generate.model`. @default the config value'),
+    fallback: z
+      .enum(['none', 'template'])
+      .optional()
+      .describe(
+        'When the model cannot be used: fail, or keep the template-only service; overrides `generate.fallback`. @default the config value',
+      ),
   })
   .strict()
   .meta({

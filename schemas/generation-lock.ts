@@ -15,8 +15,8 @@ export const generationLockSchema = z.object({
   lockfileVersion: z.literal(1),
   /** The brief (and service) name. */
   name: z.string(),
-  /** What generated the files: qlf's version and the generate provider. */
-  generator: z.object({ qlf: z.string(), provider: z.string() }),
+  /** What generated the files: qlf's version, the generate provider and (for a model) the model that answered. */
+  generator: z.object({ qlf: z.string(), provider: z.string(), model: z.string().optional() }),
   /** Every generated file by POSIX path relative to the working copy. */
   files: z.record(z.string(), lockedFileSchema),
   /** The IR the files were generated from (the merge base is generated from it again when not cached locally). */

@@ -74,16 +74,16 @@ export const llmConfigSchema = z
     idleTimeoutSeconds: z.number().positive().default(60),
     /** Whole-call limit. @default 300 */
     requestTimeoutSeconds: z.number().positive().default(300),
-    /** Per provider: open after this many failed calls in a row, half-open after the cooldown. */
+    /** Per provider: open after this many failed attempts in a row, half-open after the cooldown. */
     circuitBreaker: z
       .object({
-        /** @default 3 */
-        failureThreshold: z.number().int().min(1).default(3),
+        /** Failed attempts in a row (retries count): above `retries.maxAttempts`, so one call alone never opens it. @default 5 */
+        failureThreshold: z.number().int().min(1).default(5),
         /** @default 60 */
         cooldownSeconds: z.number().nonnegative().default(60),
       })
       .strict()
-      .default({ failureThreshold: 3, cooldownSeconds: 60 }),
+      .default({ failureThreshold: 5, cooldownSeconds: 60 }),
     /** Providers tried in order when the chosen one fails for good (or its breaker is open). @default [] */
     failover: z.array(providerName).default([]),
     /** Answers that break the output contract are sent back with the parser's error this many times. @default 2 */

@@ -10,17 +10,19 @@ import { runCompile } from '../../executors/compile/compile.js';
 import { describeIR } from '../../executors/compile/lib/describe-ir.js';
 import { readBriefFile } from '../../executors/compile/lib/load-brief.js';
 import { briefFromSentence } from '../../executors/compile/lib/sentence-brief.js';
-import { generateFromRecordedIr, migrationSchemaOf, runGenerate } from '../../executors/generate/generate.js';
+import { generateFromRecordedIr, migrationSchemaOf } from '../../executors/generate/generate.js';
 import {
   assertNoConflicts,
   describeConflicts,
   type MergeOutcome,
   mergeIntoWorkingCopy,
 } from '../../executors/generate/lib/working-copy-merge.js';
+import { generateService } from '../../executors/generate/model/generate-service.js';
 import { loadOverlayRegistry } from '../../overlays/index.js';
 import type { Brief } from '../../schemas/brief.js';
 import { commonOptions, defineCommand } from '../command.js';
 import { printWarnings } from './compile.js';
+import { applyModelOptions, MODEL_OPTIONS, usageLine } from './model-options.js';
 
 /** A positional names a brief file when it exists as a file or looks like a YAML path. */
 function isBriefPath(arg: string, cwd: string): boolean {
@@ -76,6 +78,13 @@ export default defineCommand({
     '  qlf generate "Create a PCI-compliant payment processing API with fraud detection" --dry-run --suggest-overlays',
     '  qlf generate examples/shop/brief.qlf.yaml --output ./shop-service',
     '  qlf generate "Build a HIPAA-compliant patient data API" --overlay gdpr',
+    '  qlf generate examples/payments/brief.qlf.yaml --provider anthropic --model sonnet',
+    '  qlf generate examples/payments/brief.qlf.yaml --compare openai,anthropic',
+    '',
+    'With --provider, the templates still write the service; the model writes the domain logic they cannot (fraud',
+    'rules, status transitions, rules stated in prose) as modules under app/domain/ with tests, and nothing it writes',
+    'reaches the working copy before it passed the output contract and the checks. Keys come only from the',
+    'environment (OPENAI_API_KEY, AZURE_OPENAI_API_KEY, ANTHROPIC_API_KEY, the AWS chain for Bedrock).',
     '',
     'The service is merged into its working copy (by default `service/` beside the brief): your edits are kept,',
     'overlapping changes get conflict markers. --dry-run shows what a regeneration would change, writing nothing.',
@@ -96,6 +105,13 @@ export default defineCommand({
       type: 'boolean',
       description: 'List every overlay suggestion with its confidence and evidence.',
     },
+    ...MODEL_OPTIONS,
+    compare: {
+      type: 'string',
+      description:
+        'Generate with each provider into <outDir>/<name>/compare/<provider>/ and verify each, side by side.',
+      valueName: 'a,b',
+    },
   },
   async run({ values, positionals, out, cwd }) {
     if (positionals.length === 0) {
@@ -103,7 +119,7 @@ export default defineCommand({
         hint: 'Run e.g. `qlf generate "Build a HIPAA-compliant patient data API" --dry-run`.',
       });
     }
-    const config = await loadConfig(cwd);
+    const config = applyModelOptions(await loadConfig(cwd), values);
     const registry = await loadOverlayRegistry(config.overlays.dirs);
     const first = positionals[0] ?? '';
     let source: { text: string; file: string } | { brief: Brief } | undefined;
@@ -135,17 +151,29 @@ export default defineCommand({
           ? serviceDirOf(config, briefFile)
           : resolve(cwd, ir.name, 'service');
     const where = relative(cwd, serviceDir) || serviceDir;
-    const tree = await runGenerate(ir);
+    if (values.compare !== undefined) {
+      const { compareProviders } = await import('./compare-providers.js');
+      return compareProviders({ ir, config, list: values.compare, out, json: values.json === true });
+    }
+    const log = (line: string) => (values.json ? out.info(line) : out.print(line));
+    const dryRun = values['dry-run'] === true;
+    if (dryRun && config.generate.provider !== 'templates') {
+      log(`dry run: ${config.generate.provider} is not called (it costs money); showing what the templates change`);
+    }
+    const generateConfig = dryRun
+      ? { ...config, generate: { ...config.generate, provider: 'templates' as const } }
+      : config;
+    const { tree, usage } = await generateService(ir, { config: generateConfig, brief: ir.name, log });
     const outcome = await mergeIntoWorkingCopy(tree, serviceDir, {
       localBase: localBaseDir(config, ir.name),
       ir: JSON.parse(json) as Record<string, unknown>,
-      generator: { qlf: qlfVersion(), provider: config.generate.provider },
+      generator: { qlf: qlfVersion(), provider: usage.provider, ...(usage.model ? { model: usage.model } : {}) },
       regenerate: generateFromRecordedIr,
       schema: migrationSchemaOf(ir),
       dryRun: values['dry-run'] === true,
     });
     if (values['dry-run']) {
-      if (values.json) out.json({ dryRun: true, serviceDir, merge: mergeJson(outcome), ir });
+      if (values.json) out.json({ dryRun: true, serviceDir, merge: mergeJson(outcome), usage, ir });
       else {
         out.print(
           describeIR(ir, { suggestions: values['suggest-overlays'], verbose: values.verbose, style: out.style }),
@@ -162,7 +190,7 @@ export default defineCommand({
       await writeFileAtomic(join(config.outDir, ir.name, 'ir.json'), json);
     }
     if (values.json) {
-      out.json({ name: ir.name, serviceDir, files: tree.files.length, merge: mergeJson(outcome), ir });
+      out.json({ name: ir.name, serviceDir, files: tree.files.length, merge: mergeJson(outcome), usage, ir });
     } else {
       if (values['suggest-overlays'] || values.verbose) {
         out.print(
@@ -170,6 +198,7 @@ export default defineCommand({
         );
       }
       out.print(`${out.style.green('generated')} ${ir.name} → ${where}: ${summaryLine(outcome, '')}`);
+      if (usage.provider !== 'templates') out.print(usageLine(usage));
       for (const line of revisionLines(outcome, 'written: ')) out.print(`  ${line}`);
       for (const line of describeConflicts(outcome.unresolved))
         out.info(`${out.style.yellow('conflict')} ${join(where, line)}`);

@@ -6,6 +6,8 @@ import { signalDescendants } from '../../core/process-tree.js';
 import { affectedBriefs, runGraph, type TaskResult } from '../../graph/index.js';
 import { isStageName, STAGES } from '../../graph/stages.js';
 import { commonOptions, defineCommand } from '../command.js';
+import { applyModelOptions, MODEL_OPTIONS } from './model-options.js';
+import { costLines, runCost } from './run-cost.js';
 import { createProgress, formatSummary } from './run-progress.js';
 
 function jsonTask(task: TaskResult) {
@@ -50,6 +52,7 @@ export default defineCommand({
     'no-remote-cache': { type: 'boolean', description: 'Use the local cache only, even when a remote one is set.' },
     strict: { type: 'boolean', description: 'Verify: a skipped check (missing tool) fails.' },
     concurrency: { type: 'string', description: 'Tasks at once (default: cores - 1).', valueName: 'n' },
+    ...MODEL_OPTIONS,
   },
   async run({ values, positionals, out, cwd }) {
     if (values.stage !== undefined && !isStageName(values.stage)) {
@@ -69,7 +72,7 @@ export default defineCommand({
     if (values.base !== undefined && !values.affected) {
       throw inputError('E_USAGE', '--base only makes sense with --affected', { hint: 'Add --affected.' });
     }
-    const config = await loadConfig(cwd);
+    const config = applyModelOptions(await loadConfig(cwd), values);
     if (values.strict) config.verify = { ...config.verify, strict: true };
     const only = values.affected ? await affectedBriefs({ config, base: values.base ?? 'main' }) : undefined;
 
@@ -116,11 +119,18 @@ export default defineCommand({
         },
       });
       progress.stop();
+      const cost = await runCost(result.tasks, config);
       if (values.json) {
-        out.json({ tasks: result.tasks.map(jsonTask), totals: result.totals, interrupted: result.interrupted });
+        out.json({
+          tasks: result.tasks.map(jsonTask),
+          totals: result.totals,
+          interrupted: result.interrupted,
+          ...(cost ? { llm: cost } : {}),
+        });
       } else {
         if (result.tasks.length === 0) out.print('No briefs matched: nothing to run.');
         out.print(formatSummary(result.totals, out, result.interrupted));
+        for (const line of cost ? costLines(cost) : []) out.print(line);
       }
       if (result.interrupted) return 130;
       return result.totals.failed > 0 || result.totals.skipped > 0 ? 1 : 0;

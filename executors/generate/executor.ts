@@ -3,4 +3,6 @@ import { createStageExecutor } from '../../core/nx-executor.js';
 
 export default createStageExecutor('generate', (config, options) => {
   if (options.provider) config.generate.provider = options.provider;
+  if (options.model) config.generate.model = options.model;
+  if (options.fallback) config.generate.fallback = options.fallback;
 });

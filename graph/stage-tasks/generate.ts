@@ -19,6 +19,8 @@ import { defineStageTask } from '../stage-task.js';
 export const GENERATED_DIR = 'generated';
 /** The lock the working copy gets: the IR and the digest of every generated file. */
 export const GENERATED_LOCK = 'generated.lock.json';
+/** What the model calls of this generation cost (`templates`: none); `qlf run` sums it per brief and in total. */
+export const LLM_USAGE = 'llm-usage.json';
 /** The manifest of the working copy's shipped files after the merge: what downstream stages (and Nx hashes) read. */
 export const SOURCE_MANIFEST = 'source.json';
 
@@ -43,26 +45,32 @@ export const generateTask = defineStageTask({
   retryable: false,
   cacheable: true,
   reads: ['compile'],
-  outputs: [GENERATED_DIR, GENERATED_LOCK],
+  outputs: [GENERATED_DIR, GENERATED_LOCK, LLM_USAGE],
   async inputs(ctx) {
-    return [`provider ${ctx.config.generate.provider}`];
+    const { provider } = ctx.config.generate;
+    if (provider === 'templates') return [`provider ${provider}`];
+    // What decides a model's answer: the provider settings that shape the request and the team's prompt templates.
+    // Never the keys (they are not in the config), never the budget or the retry policy (they change no answer).
+    const { modelTaskInputs } = await import('../../executors/generate/model/task-inputs.js');
+    return modelTaskInputs(ctx.config);
   },
   async run(ctx) {
     // Loaded when the stage runs: a warm run hashes every task and runs none.
     const { irSchema } = await import('../../schemas/ir.js');
     const irJson = JSON.parse(await readFile(join(ctx.inputDir, 'ir.json'), 'utf8')) as Record<string, unknown>;
     const ir = irSchema.parse(irJson);
-    const { runGenerate } = await import('../../executors/generate/generate.js');
+    const { generateService } = await import('../../executors/generate/model/generate-service.js');
     const { lockOf } = await import('../../executors/generate/lib/working-copy-merge.js');
-    const tree = await runGenerate(ir);
+    const { tree, usage } = await generateService(ir, { config: ctx.config, brief: ctx.brief.name, log: ctx.log });
     const dir = join(ctx.outDir, GENERATED_DIR);
     for (const file of tree.files) {
       const target = resolveInside(dir, file.path);
       await mkdir(dirname(target), { recursive: true });
       await writeFile(target, file.content, { mode: file.mode ?? 0o644 });
     }
-    const generator = { qlf: qlfVersion(), provider: ctx.config.generate.provider };
+    const generator = { qlf: qlfVersion(), provider: usage.provider, ...(usage.model ? { model: usage.model } : {}) };
     await writeFile(join(ctx.outDir, GENERATED_LOCK), canonicalJson(lockOf(tree, irJson, generator)));
+    await writeFile(join(ctx.outDir, LLM_USAGE), canonicalJson(usage));
     ctx.log(`generated ${tree.files.length} files (${tree.agents.map((a) => a.agent).join(', ')})`);
   },
   async publish(input) {

@@ -18,8 +18,9 @@ export interface FailoverLink {
  * - `failed`: retries were used up on failures that may pass (or the breaker opened during them).
  * - `circuit-open`: not called: its breaker was open.
  * - `refused`: a failover provider refused its key, settings or model (auth, bad request, missing key): skipped.
+ * - `cached`: not called: the `cached` hook had the answer (the response cache).
  */
-export type AttemptOutcome = 'answered' | 'failed' | 'circuit-open' | 'refused';
+export type AttemptOutcome = 'answered' | 'failed' | 'circuit-open' | 'refused' | 'cached';
 
 export interface FailoverAttempt {
   provider: ProviderName;
@@ -33,11 +34,17 @@ export interface FailoverResult {
   provider: ProviderName;
   model: string;
   attempts: FailoverAttempt[];
+  /** The answer came from the `cached` hook, not from a call. */
+  cached: boolean;
 }
 
 export interface FailoverHooks extends RetryHooks {
   /** Called when a provider is given up on, before the next one is tried. */
   onGiveUp?: (attempt: FailoverAttempt) => void;
+  /** The answer without a call (a cached response), asked first for each provider, whatever its breaker says. */
+  cached?: (link: FailoverLink, index: number) => Promise<LlmResponse | undefined>;
+  /** Called just before a provider is really called; throws to stop the whole chain (the budget). */
+  admit?: (link: FailoverLink, index: number) => Promise<void>;
 }
 
 /**
@@ -57,6 +64,13 @@ export async function callWithFailover(
     const model = link.model;
     let lastFailure: LlmCallError | undefined;
     try {
+      const ready = await hooks.cached?.(link, index);
+      if (ready) {
+        attempts.push({ provider, model, outcome: 'cached' });
+        return { response: ready, provider, model, attempts, cached: true };
+      }
+      if (link.breaker.state === 'open') throw new CircuitOpenError(provider, 0, link.breaker.describe());
+      await hooks.admit?.(link, index);
       const response = await withRetry(
         () =>
           link.breaker
@@ -69,7 +83,7 @@ export async function callWithFailover(
         hooks,
       );
       attempts.push({ provider, model, outcome: 'answered' });
-      return { response, provider, model, attempts };
+      return { response, provider, model, attempts, cached: false };
     } catch (error) {
       const attempt = judge(error, { provider, model }, lastFailure, index === 0);
       attempts.push(attempt);

@@ -24,6 +24,8 @@ export interface VerifyContext {
    * throwaway servers started on loopback, SQLite in a temp file. @default the brief's database, then sqlite
    */
   databases?: SqlDatabase[];
+  /** Test files (relative to the service) the pytest runner runs instead of the whole suite. @default every test */
+  testPaths?: string[];
   /** Environment child processes start from (PATH, QLF_PYTHON). @default process.env */
   env?: NodeJS.ProcessEnv;
   /** Called after each runner with its wall time (kept out of the report, whose bytes must not vary). */

@@ -38,6 +38,7 @@ export const pytestRunner: VerifyRunner = {
       if (ctx.database) service.TEST_DATABASE_URL = service.DATABASE_URL = ctx.database.url;
       const capture = captureImportedVersions(tmp, pinnedNames(pinned), service.PYTHONPATH);
       args.push(...capture.args);
+      if (ctx.testPaths) args.push('--', ...ctx.testPaths);
       const env = childEnv(ctx.env, { ...service, ...capture.env });
       const result = await runProcess(ctx.pythonInfo.path, args, {
         cwd: input.serviceDir,

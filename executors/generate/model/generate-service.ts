@@ -1,0 +1,46 @@
+// The whole generate step as the CLI, the stage task and the Nx executor call it: the templates' service, plus, when a
+// provider is chosen, the domain modules a model writes on top of it (checked before they are returned).
+
+import type { ResolvedConfig } from '../../../core/config.js';
+import { isQlfError } from '../../../core/errors.js';
+import type { GeneratedTree } from '../../../schemas/generated-tree.js';
+import type { IR } from '../../../schemas/ir.js';
+import { runGenerate } from '../generate.js';
+import { domainTasks } from './domain-tasks.js';
+import type { UsageReport } from './usage-report.js';
+
+export interface GenerateServiceOptions {
+  config: ResolvedConfig;
+  env?: NodeJS.ProcessEnv;
+  /** The brief's name, for the usage ledger. */
+  brief?: string;
+  log(line: string): void;
+}
+
+export interface GeneratedService {
+  tree: GeneratedTree;
+  /** Who wrote what: `templates`, or the provider and model (and what the calls cost). */
+  usage: UsageReport;
+}
+
+export async function generateService(ir: IR, options: GenerateServiceOptions): Promise<GeneratedService> {
+  const tree = await runGenerate(ir);
+  const { config } = options;
+  const provider = config.generate.provider;
+  if (provider === 'templates') return { tree, usage: { provider: 'templates', calls: [], totalUsd: 0 } };
+  const tasks = domainTasks(ir);
+  if (tasks.length === 0) {
+    options.log(`${provider}: the brief asks for no domain logic beyond the templates; no model call`);
+    return { tree, usage: { provider, calls: [], totalUsd: 0, note: 'no domain logic to write' } };
+  }
+  const { writeWithModel } = await import('./write-with-model.js');
+  try {
+    return await writeWithModel(ir, tree, tasks, options);
+  } catch (error) {
+    // A missing key or an unknown model is the user's to fix: never hidden by the fallback.
+    if (config.generate.fallback !== 'template' || (isQlfError(error) && error.kind === 'input')) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    options.log(`fallback: the template-only service is kept; the model's domain modules were not written (${reason})`);
+    return { tree, usage: { provider, calls: [], totalUsd: 0, fallback: reason } };
+  }
+}

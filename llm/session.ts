@@ -1,0 +1,222 @@
+// One qlf process's way to a model: the chosen provider and its failover chain, each call checked against the budget,
+// served from the response cache when the same request was answered before, retried and failed over on outages,
+// and recorded in the usage ledger. Keys never leave the providers; nothing here logs a request or a key.
+import { dirname, join } from 'node:path';
+import type { ResolvedConfig } from '../core/config.js';
+import type { PromptAgent, ProviderName } from '../schemas/llm.js';
+import { checkBudget, estimateCost } from './cost/budget.js';
+import { costOf } from './cost/cost.js';
+import { BUILTIN_ALIASES, priceOf, resolveModel } from './cost/prices.js';
+import { UsageLedger } from './cost/usage-ledger.js';
+import { createProvider } from './providers/index.js';
+import { breakerFor } from './resilience/breakers.js';
+import { callWithFailover } from './resilience/failover.js';
+import { readResponse, responseKey, writeResponse } from './response-cache.js';
+import type { LlmMessage, LlmProvider, LlmRequest, LlmResponse } from './types.js';
+
+/** What one call cost and how it went; deterministic fields only (no timings), so reports are byte-stable. */
+export interface LlmCallRecord {
+  agent: PromptAgent;
+  provider: ProviderName;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  /** Served from the response cache: no call was made. */
+  cached: boolean;
+}
+
+export interface SessionOptions {
+  provider: ProviderName;
+  /** Model id or alias; else the provider's default. */
+  model?: string;
+  env?: NodeJS.ProcessEnv;
+  /** The brief calls are made for, recorded in the ledger. */
+  brief?: string;
+  log(line: string): void;
+  now?: () => Date;
+  /** Waits between retries (tests pass a fast one). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+interface ChainEntry {
+  provider: ProviderName;
+  model: string;
+  client: LlmProvider;
+  price: ReturnType<typeof priceOf>;
+}
+
+export interface LlmAnswer {
+  text: string;
+  record: LlmCallRecord;
+  /** The response-cache key of the request, to `remember` the answer once it passed. */
+  key: string;
+  response: LlmResponse;
+}
+
+/** The folder of LLM state beside the task cache: `.qlf/llm/` for the default `.qlf/cache`. */
+export function llmStateDir(config: Pick<ResolvedConfig, 'cacheDir'>): string {
+  return join(dirname(config.cacheDir), 'llm');
+}
+
+/** Temperature 0 and a fixed seed: as repeatable as each provider allows. */
+const TEMPERATURE = 0;
+const SEED = 7;
+
+export class LlmSession {
+  readonly records: LlmCallRecord[] = [];
+  private readonly ledger: UsageLedger;
+  private readonly responsesDir: string;
+  private warned = false;
+
+  private constructor(
+    private readonly config: ResolvedConfig,
+    private readonly chain: ChainEntry[],
+    private readonly options: SessionOptions,
+  ) {
+    const dir = llmStateDir(config);
+    this.ledger = new UsageLedger(join(dir, 'usage.jsonl'));
+    this.responsesDir = join(dir, 'responses');
+  }
+
+  /**
+   * Resolves the chosen provider (its key, model and price must all be there: a missing one is the user's error, exit
+   * 2) and the failover providers that can be used (one without a key or price is left out, and the log says so).
+   */
+  static open(config: ResolvedConfig, options: SessionOptions): LlmSession {
+    const names = [options.provider, ...config.llm.failover.filter((name) => name !== options.provider)];
+    const chain: ChainEntry[] = [];
+    for (const [index, provider] of names.entries()) {
+      try {
+        // A model id given for the chosen provider means nothing to another one: failover uses aliases or defaults.
+        const asked = index === 0 || isAlias(options.model, config) ? options.model : undefined;
+        const model = resolveModel(provider, asked, config.llm);
+        const price = priceOf(model, config.llm);
+        const client = createProvider(provider, {
+          settings: config.llm.providers[provider] ?? {},
+          env: options.env ?? process.env,
+          idleTimeoutMs: config.llm.idleTimeoutSeconds * 1000,
+          requestTimeoutMs: config.llm.requestTimeoutSeconds * 1000,
+        });
+        chain.push({ provider, model, client, price });
+      } catch (error) {
+        if (index === 0) throw error;
+        options.log(`failover: ${provider} left out (${(error as Error).message})`);
+      }
+    }
+    return new LlmSession(config, chain, options);
+  }
+
+  get provider(): ProviderName {
+    return this.first.provider;
+  }
+
+  get model(): string {
+    return this.first.model;
+  }
+
+  private get first(): ChainEntry {
+    const entry = this.chain[0];
+    if (!entry) throw new Error('an LLM session has at least its chosen provider');
+    return entry;
+  }
+
+  private request(entry: ChainEntry, system: string, messages: LlmMessage[]): LlmRequest {
+    return {
+      model: entry.model,
+      system,
+      messages,
+      maxOutputTokens: this.config.llm.maxOutputTokens,
+      temperature: TEMPERATURE,
+      seed: SEED,
+    };
+  }
+
+  private keyOf(entry: ChainEntry, request: LlmRequest): string {
+    return responseKey({ provider: entry.provider, ...request });
+  }
+
+  /** Asks the chain in order; the first answer (cached or fresh) wins. Throws when every provider failed. */
+  async complete(agent: PromptAgent, system: string, messages: LlmMessage[]): Promise<LlmAnswer> {
+    const requests = this.chain.map((entry) => this.request(entry, system, messages));
+    const keys = this.chain.map((entry, i) => this.keyOf(entry, requests[i] as LlmRequest));
+    const links = this.chain.map((entry) => ({
+      provider: entry.client,
+      model: entry.model,
+      breaker: breakerFor(entry.provider, this.config.llm.circuitBreaker, this.options.now),
+    }));
+    const { maxOutputTokens, temperature, seed } = requests[0] as LlmRequest;
+    const result = await callWithFailover(
+      links,
+      { system, messages, maxOutputTokens, temperature, seed },
+      this.config.llm.retries,
+      {
+        ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
+        cached: (_link, i) => readResponse(this.responsesDir, keys[i] as string),
+        admit: (_link, i) => this.checkBudget(this.chain[i] as ChainEntry, requests[i] as LlmRequest),
+        onRetry: (error, delayMs, attempt) =>
+          this.options.log(
+            `${error.provider}: ${error.kind}${error.status ? ` (${error.status})` : ''}, retry ${attempt} in ${Math.round(delayMs)} ms`,
+          ),
+        onGiveUp: (attempt) => this.options.log(`${attempt.provider}: gave up (${attempt.outcome})`),
+      },
+    );
+    const index = this.chain.findIndex((entry) => entry.provider === result.provider);
+    const entry = this.chain[index] as ChainEntry;
+    return this.recorded(agent, entry, keys[index] as string, result.response, result.cached);
+  }
+
+  /** Stores an answer that passed the contract and the checks: the same request then makes no call. */
+  async remember(answer: LlmAnswer): Promise<void> {
+    if (!answer.record.cached) await writeResponse(this.responsesDir, answer.key, answer.response);
+  }
+
+  private async checkBudget(entry: ChainEntry, request: LlmRequest): Promise<void> {
+    const chars = request.system.length + request.messages.reduce((n, m) => n + m.content.length, 0);
+    const estimateUsd = estimateCost(entry.price, chars, request.maxOutputTokens);
+    const check = await checkBudget({
+      ledger: this.ledger,
+      budget: this.config.llm.budget,
+      estimateUsd,
+      now: this.now(),
+    });
+    if (check.warn && !this.warned) {
+      this.warned = true;
+      this.options.log(`warning: ${check.warn}`);
+    }
+  }
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  private async recorded(
+    agent: PromptAgent,
+    entry: ChainEntry,
+    key: string,
+    response: LlmResponse,
+    cached: boolean,
+  ): Promise<LlmAnswer> {
+    const costUsd = cached ? 0 : costOf(entry.price, response.usage);
+    const record: LlmCallRecord = {
+      agent,
+      provider: entry.provider,
+      model: response.model || entry.model,
+      inputTokens: response.usage.inputTokens,
+      outputTokens: response.usage.outputTokens,
+      costUsd,
+      cached,
+    };
+    this.records.push(record);
+    await this.ledger.append({
+      at: this.now().toISOString(),
+      ...record,
+      ...(this.options.brief ? { brief: this.options.brief } : {}),
+    });
+    return { text: response.text, record, key, response };
+  }
+}
+
+function isAlias(model: string | undefined, config: ResolvedConfig): boolean {
+  return model === undefined || Object.hasOwn(BUILTIN_ALIASES, model) || Object.hasOwn(config.llm.aliases, model);
+}
