@@ -248,3 +248,85 @@ describe.skipIf(!ready)('faults: each ends in a clear result and nothing non-con
     expect(existsSync(join(broke, 'payments', 'service'))).toBe(false);
   }, 180_000);
 });
+
+describe.skipIf(!built)('compile with a model', () => {
+  const BRIEF = [
+    'apiVersion: qlf.dev/v1',
+    'kind: Brief',
+    'name: library',
+    'description: >-',
+    '  A lending library. Readers borrow books and every loan has a due date. Books sit on shelves in rooms.',
+    '  Readers may reserve a title that is out.',
+    'entities:',
+    '  - name: Loan',
+    '    fields:',
+    '      - { name: returned, type: boolean }',
+    '',
+  ].join('\n');
+  const FACTS = {
+    entities: [
+      {
+        name: 'Shelf',
+        fields: [{ name: 'room', type: 'string', required: true, span: 'shelves in rooms' }],
+        span: 'Books sit on shelves',
+        confidence: 0.95,
+      },
+      {
+        name: 'Loan',
+        fields: [{ name: 'due_date', type: 'date', required: true, span: 'due date' }],
+        span: 'every loan',
+        confidence: 0.9,
+      },
+      {
+        name: 'Reservation',
+        fields: [{ name: 'title', type: 'string', required: true, span: 'a title that is out' }],
+        span: 'reserve a title',
+        confidence: 0.8,
+      },
+      { name: 'Ghost', fields: [], span: 'ghosts haunt the stacks', confidence: 0.9 },
+    ],
+    relationships: [],
+    compliance: [],
+    scale: null,
+  };
+
+  it('merges cited facts as origin llm, drops an uncited one, keeps the explicit YAML, and repairs a fenced answer', async () => {
+    const json = JSON.stringify(FACTS);
+    const server = await openai([
+      { answer: `\`\`\`json\n${json}\n\`\`\`` },
+      { answer: json, usage: { input: 900, output: 200 } },
+    ]);
+    const cwd = join(root, 'compile-model');
+    await writeFile(join(await mkdirp(cwd), 'brief.qlf.yaml'), BRIEF);
+    await writeFile(join(cwd, 'qlf.config.json'), JSON.stringify(llmConfig(server)));
+    const result = await runQlfAsync(cwd, ['compile', 'brief.qlf.yaml', '--provider', 'openai', '--model', 'mini'], {
+      env: { OPENAI_API_KEY: OPENAI_KEY },
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/answer 1 rejected \(E_SOC_(FENCE|JSON)\)/);
+    expect(result.stderr).toContain('openai gpt-4.1-mini: 2 call(s)');
+    const ir = JSON.parse(result.stdout);
+    const reservation = ir.entities.find((e: { name: string }) => e.name === 'Reservation');
+    expect(reservation).toMatchObject({ origin: 'llm', confidence: 0.8, span: { text: 'reserve a title' } });
+    expect(reservation.fields[0]).toMatchObject({
+      name: 'title',
+      origin: 'llm',
+      span: { text: 'a title that is out' },
+    });
+    // Shelf was read by the rules too: their finding, made surer, with the model's cited field.
+    const shelf = ir.entities.find((e: { name: string }) => e.name === 'Shelf');
+    expect(shelf).toMatchObject({ origin: 'inferred', confidence: 0.9 });
+    expect(shelf.fields[0]).toMatchObject({ name: 'room', origin: 'llm' });
+    expect(ir.entities.some((e: { name: string }) => e.name === 'Ghost')).toBe(false);
+    expect(ir.warnings.some((w: { code: string }) => w.code === 'W_MODEL_CITE')).toBe(true);
+    const loan = ir.entities.find((e: { name: string }) => e.name === 'Loan');
+    expect(loan.origin).toBe('explicit');
+    expect(loan.fields.map((f: { name: string }) => f.name)).not.toContain('due_date');
+  }, 60_000);
+});
+
+async function mkdirp(dir: string): Promise<string> {
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(dir, { recursive: true });
+  return dir;
+}

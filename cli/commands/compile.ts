@@ -10,6 +10,7 @@ import { loadOverlayRegistry } from '../../overlays/index.js';
 import type { IR } from '../../schemas/ir.js';
 import { commonOptions, defineCommand } from '../command.js';
 import { formatIssue, type Output } from '../output.js';
+import { applyModelOptions, MODEL_OPTIONS, usageLine } from './model-options.js';
 
 /** Prints an IR's warnings on stderr, each located in its brief. */
 export function printWarnings(ir: IR, file: string, out: Output): void {
@@ -32,7 +33,13 @@ export default defineCommand({
     '  qlf compile examples --write          writes <outDir>/<name>/ir.json for every brief',
     '  qlf compile brief.qlf.yaml --out ir.json',
     '',
-    'Exit code: 0 compiled, 2 a brief is invalid (nothing is written).',
+    '  qlf compile brief.qlf.yaml --provider anthropic --model haiku',
+    '',
+    'With --provider, a model also reads the description: its facts (entities with fields, relations, compliance,',
+    'scale) join the rule-based ones as `origin: llm`, each citing the text it was read from (a fact whose text is',
+    "not in the description is dropped), and the brief's explicit YAML still wins.",
+    '',
+    'Exit code: 0 compiled, 1 the model failed, 2 a brief is invalid (nothing is written).',
   ].join('\n'),
   options: {
     json: commonOptions.json,
@@ -43,9 +50,11 @@ export default defineCommand({
     },
     write: { type: 'boolean', description: 'Write <outDir>/<name>/ir.json for every brief.' },
     overlay: { type: 'string', description: 'Extra overlays to apply, comma-separated.', valueName: 'a,b' },
+    ...MODEL_OPTIONS,
   },
   async run({ values, positionals, out, cwd }) {
-    const config = await loadConfig(cwd);
+    const config = applyModelOptions(await loadConfig(cwd), values);
+    const withModel = config.generate.provider !== 'templates';
     const files = await findBriefs(positionals, cwd, config);
     const registry = await loadOverlayRegistry(config.overlays.dirs);
     const extraOverlays = (values.overlay ?? '')
@@ -59,13 +68,21 @@ export default defineCommand({
     for (const file of files) {
       const display = relative(cwd, file) || file;
       try {
-        const { ir, json } = await runCompile({
+        const input = {
           source: await readBriefFile(file, display),
           overlays: registry,
           autoApplyThreshold: config.overlays.autoApplyThreshold,
           extraOverlays,
-        });
-        results.push({ file, display, ir, json });
+        };
+        if (withModel) {
+          const { compileWithModel } = await import('../../executors/compile/model/compile-with-model.js');
+          const { ir, json, usage } = await compileWithModel(input, { config, log: (line) => out.info(line) });
+          out.info(`${display}: ${usageLine(usage)}`);
+          results.push({ file, display, ir, json });
+        } else {
+          const { ir, json } = await runCompile(input);
+          results.push({ file, display, ir, json });
+        }
       } catch (error) {
         if (!isQlfError(error) || error.kind !== 'input') throw error;
         firstError ??= error;

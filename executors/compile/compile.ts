@@ -6,6 +6,7 @@ import { applyOverlays, type OverlayRegistry, type OverlayRequest, resolveOverla
 import type { Brief } from '../../schemas/brief.js';
 import type { ComplianceName } from '../../schemas/common.js';
 import { type IR, IR_VERSION, irSchema } from '../../schemas/ir.js';
+import type { ModelFacts } from '../../schemas/model-facts.js';
 import type { Controls } from '../../schemas/overlay.js';
 import { type Analysis, analyze } from './lib/analyze.js';
 import { checkDatabase } from './lib/check-database.js';
@@ -13,6 +14,7 @@ import { buildRelationships } from './lib/detect-relationships.js';
 import { byDefault, explicit, type Finding, WarningSink } from './lib/finding.js';
 import { locateInBrief, parseBrief } from './lib/load-brief.js';
 import { mergeEntities, mergeOps, mergeStack } from './lib/merge-explicit.js';
+import { mergeModelFacts } from './lib/model-facts.js';
 import { complianceOfOverlay, suggestOverlays } from './lib/suggest-overlays.js';
 import { dropEntitiesOfUsedServices } from './lib/used-services.js';
 import { contradictionWarnings } from './lib/warnings.js';
@@ -30,6 +32,8 @@ export interface CompileInput {
    * accuracy measurement turns it off: it scores what was understood, buildable or not. @default true
    */
   checkBuildable?: boolean;
+  /** Facts a model read from the description (`qlf compile --provider`), merged as `origin: llm` findings. */
+  modelFacts?: ModelFacts;
 }
 
 export interface CompileResult {
@@ -87,7 +91,8 @@ export async function runCompile(input: CompileInput): Promise<CompileResult> {
   const source = input.source;
   const brief = 'brief' in source ? source.brief : parseBrief(source.text, source.file);
   const warnings = new WarningSink();
-  const analysis = analyze(brief.description, warnings);
+  const rules = analyze(brief.description, warnings);
+  const analysis = input.modelFacts ? mergeModelFacts(rules, input.modelFacts, brief.description, warnings) : rules;
   const merged = mergeEntities(brief, analysis.entities, warnings);
   const { entities, relationships } = dropEntitiesOfUsedServices(
     merged.entities,

@@ -10,7 +10,7 @@ export interface RelationFinding {
   to: string;
   kind: RelationshipKind;
   required?: boolean;
-  origin: 'explicit' | 'inferred';
+  origin: 'explicit' | 'inferred' | 'llm';
   confidence: number;
   span?: Span;
 }
