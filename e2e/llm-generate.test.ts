@@ -249,6 +249,33 @@ describe.skipIf(!ready)('faults: each ends in a clear result and nothing non-con
   }, 180_000);
 });
 
+describe.skipIf(!ready)('a budget exhausted mid-run', () => {
+  it('two briefs in one qlf run: the first call fits the limit, the second is refused before it is made', async () => {
+    const server = await openai([
+      { answer: ANSWER, usage: USAGE },
+      { answer: ANSWER, usage: USAGE },
+    ]);
+    const cwd = await workspace(
+      'mid-run',
+      llmConfig(server, { maxOutputTokens: 8000, budget: { warnUsd: 0.05, limitUsd: 0.08 } }),
+    );
+    const brief = readFileSync(join(cwd, 'payments', 'brief.qlf.yaml'), 'utf8');
+    await mkdirp(join(cwd, 'refunds'));
+    await writeFile(join(cwd, 'refunds', 'brief.qlf.yaml'), brief.replace(/^name: payments$/m, 'name: refunds'));
+    const run = await runQlfAsync(cwd, ['run', '--stage', 'generate', '--continue', '--provider', 'openai', '--json'], {
+      env: { OPENAI_API_KEY: OPENAI_KEY },
+      timeoutMs: 300_000,
+    });
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    const tasks = JSON.parse(run.stdout).tasks as { id: string; status: string; errorCode?: string }[];
+    const generated = tasks.filter((t) => t.id.endsWith(':generate'));
+    expect(generated.map((t) => t.status).sort()).toEqual(['failed', 'success']);
+    expect(generated.find((t) => t.status === 'failed')?.errorCode).toBe('E_LLM_BUDGET');
+    expect(server.requests).toHaveLength(1);
+    expect(JSON.parse(run.stdout).llm.totalUsd).toBe(0.026);
+  }, 300_000);
+});
+
 describe.skipIf(!built)('compile with a model', () => {
   const BRIEF = [
     'apiVersion: qlf.dev/v1',

@@ -4,7 +4,7 @@
 import { dirname, join } from 'node:path';
 import type { ResolvedConfig } from '../core/config.js';
 import type { PromptAgent, ProviderName } from '../schemas/llm.js';
-import { checkBudget, estimateCost } from './cost/budget.js';
+import { estimateCost, reserveBudget } from './cost/budget.js';
 import { costOf } from './cost/cost.js';
 import { BUILTIN_ALIASES, priceOf, resolveModel } from './cost/prices.js';
 import { UsageLedger } from './cost/usage-ledger.js';
@@ -146,24 +146,39 @@ export class LlmSession {
       breaker: breakerFor(entry.provider, this.config.llm.circuitBreaker, this.options.now),
     }));
     const { maxOutputTokens, temperature, seed } = requests[0] as LlmRequest;
-    const result = await callWithFailover(
-      links,
-      { system, messages, maxOutputTokens, temperature, seed },
-      this.config.llm.retries,
-      {
-        ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
-        cached: (_link, i) => readResponse(this.responsesDir, keys[i] as string),
-        admit: (_link, i) => this.checkBudget(this.chain[i] as ChainEntry, requests[i] as LlmRequest),
-        onRetry: (error, delayMs, attempt) =>
-          this.options.log(
-            `${error.provider}: ${error.kind}${error.status ? ` (${error.status})` : ''}, retry ${attempt} in ${Math.round(delayMs)} ms`,
-          ),
-        onGiveUp: (attempt) => this.options.log(`${attempt.provider}: gave up (${attempt.outcome})`),
-      },
-    );
-    const index = this.chain.findIndex((entry) => entry.provider === result.provider);
-    const entry = this.chain[index] as ChainEntry;
-    return this.recorded(agent, entry, keys[index] as string, result.response, result.cached);
+    // Reservations by chain index: the answering provider's is settled by its record, every other one released.
+    const reservations = new Map<number, string[]>();
+    let answered: { index: number; reservation?: string } | undefined;
+    try {
+      const result = await callWithFailover(
+        links,
+        { system, messages, maxOutputTokens, temperature, seed },
+        this.config.llm.retries,
+        {
+          ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
+          cached: (_link, i) => readResponse(this.responsesDir, keys[i] as string),
+          admit: async (_link, i) => {
+            const open = reservations.get(i) ?? [];
+            reservations.set(i, open);
+            await this.reserve(this.chain[i] as ChainEntry, requests[i] as LlmRequest, open);
+          },
+          onRetry: (error, delayMs, attempt) =>
+            this.options.log(
+              `${error.provider}: ${error.kind}${error.status ? ` (${error.status})` : ''}, retry ${attempt} in ${Math.round(delayMs)} ms`,
+            ),
+          onGiveUp: (attempt) => this.options.log(`${attempt.provider}: gave up (${attempt.outcome})`),
+        },
+      );
+      const index = this.chain.findIndex((entry) => entry.provider === result.provider);
+      const reservation = result.cached ? undefined : reservations.get(index)?.pop();
+      answered = reservation ? { index, reservation } : { index };
+      const entry = this.chain[index] as ChainEntry;
+      return await this.recorded(agent, entry, keys[index] as string, result.response, result.cached, reservation);
+    } finally {
+      for (const open of reservations.values()) {
+        for (const id of open) if (id !== answered?.reservation) await this.ledger.release(id, this.now());
+      }
+    }
   }
 
   /** Stores an answer that passed the contract and the checks: the same request then makes no call. */
@@ -171,15 +186,17 @@ export class LlmSession {
     if (!answer.record.cached) await writeResponse(this.responsesDir, answer.key, answer.response);
   }
 
-  private async checkBudget(entry: ChainEntry, request: LlmRequest): Promise<void> {
+  /** Checks the budget and sets the call's estimate aside; the reservation is settled or released by `complete`. */
+  private async reserve(entry: ChainEntry, request: LlmRequest, open: string[]): Promise<void> {
     const chars = request.system.length + request.messages.reduce((n, m) => n + m.content.length, 0);
     const estimateUsd = estimateCost(entry.price, chars, request.maxOutputTokens);
-    const check = await checkBudget({
+    const check = await reserveBudget({
       ledger: this.ledger,
       budget: this.config.llm.budget,
       estimateUsd,
       now: this.now(),
     });
+    open.push(check.reservation);
     if (check.warn && !this.warned) {
       this.warned = true;
       this.options.log(`warning: ${check.warn}`);
@@ -196,6 +213,7 @@ export class LlmSession {
     key: string,
     response: LlmResponse,
     cached: boolean,
+    reservation?: string,
   ): Promise<LlmAnswer> {
     const costUsd = cached ? 0 : costOf(entry.price, response.usage);
     const record: LlmCallRecord = {
@@ -212,6 +230,7 @@ export class LlmSession {
       at: this.now().toISOString(),
       ...record,
       ...(this.options.brief ? { brief: this.options.brief } : {}),
+      ...(reservation ? { settles: reservation } : {}),
     });
     return { text: response.text, record, key, response };
   }

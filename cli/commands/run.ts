@@ -20,6 +20,8 @@ function jsonTask(task: TaskResult) {
     cache: task.cache,
     durationMs: task.durationMs,
     ...(task.error === undefined ? {} : { error: task.error }),
+    ...(task.errorCode === undefined ? {} : { errorCode: task.errorCode }),
+    ...(task.hint === undefined ? {} : { hint: task.hint }),
     // Checks the task could not run, e.g. `{ "check": "pytest", "reason": "skipped: …" }`: never hidden in --json.
     skips: (task.skips ?? []).map(({ check, reason }) => ({ check, reason: `skipped: ${reason}` })),
     // What to review although it succeeded, e.g. a new migration that drops a column.

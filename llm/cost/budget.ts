@@ -1,6 +1,11 @@
 // The spending limit, checked before every call against the usage ledger: a call that could take the period's
 // spending past `llm.budget.limitUsd` is never made.
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { workError } from '../../core/errors.js';
+import { releaseLockFile, tryLockFile } from '../../core/lock-file.js';
+import { ownerStamp } from '../../core/owner-stamp.js';
 import type { LlmConfig, ModelPrice } from '../../schemas/llm.js';
 import { formatUsd, microUsd } from './cost.js';
 import type { UsageLedger } from './usage-ledger.js';
@@ -63,4 +68,43 @@ export async function checkBudget(input: BudgetCheckInput): Promise<BudgetCheck>
     };
   }
   return { spentUsd };
+}
+
+/** How long a call waits for another process's budget check (milliseconds of checking, not of calls). */
+const LOCK_WAIT_MS = 30_000;
+
+/**
+ * `checkBudget`, then the estimate set aside in the ledger, both under the ledger's lock: two calls checked at once
+ * (two briefs of a run in two workers, two runs) each see the other's reservation, so together they stay under the
+ * limit. Returns the reservation to settle (the call's record names it) or release (the call failed).
+ */
+export async function reserveBudget(
+  input: Omit<BudgetCheckInput, 'ledger'> & { ledger: UsageLedger },
+): Promise<BudgetCheck & { reservation: string }> {
+  const lock = `${input.ledger.file}.lock`;
+  await mkdir(dirname(lock), { recursive: true });
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  let taken = await tryLockFile(lock);
+  while (!('nonce' in taken)) {
+    if (Date.now() > deadline) {
+      throw workError('E_LLM_BUDGET_LOCK', `the LLM usage ledger ${input.ledger.file} stayed locked for 30 s`, {
+        hint: `Another qlf process holds ${lock}; if none is running, delete that file.`,
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    taken = await tryLockFile(lock);
+  }
+  try {
+    const check = await checkBudget(input);
+    const reservation = randomBytes(8).toString('hex');
+    await input.ledger.reserve({
+      at: input.now.toISOString(),
+      reserve: reservation,
+      estimateUsd: input.estimateUsd,
+      owner: ownerStamp(),
+    });
+    return { ...check, reservation };
+  } finally {
+    await releaseLockFile(lock, taken.nonce);
+  }
 }
