@@ -73,10 +73,6 @@ function parseEntry(line: string): Entry | undefined {
   return release.success ? { kind: 'release', id: release.data.release } : undefined;
 }
 
-function parseLine(line: string): UsageRecord | undefined {
-  const entry = parseEntry(line);
-  return entry?.kind === 'call' ? entry.record : undefined;
-}
 
 /** Start (inclusive) and end (exclusive) of the UTC day or month holding `now`, in epoch milliseconds. */
 export function periodBounds(period: BudgetPeriod, now: Date): { start: number; end: number } {
