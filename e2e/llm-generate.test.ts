@@ -249,6 +249,61 @@ describe.skipIf(!ready)('faults: each ends in a clear result and nothing non-con
   }, 180_000);
 });
 
+describe.skipIf(!ready)('failover and comparison', () => {
+  it('openai keeps failing: the call fails over to anthropic, whose answer is used and recorded', async () => {
+    const down = await openai([{ status: 503 }, { status: 503 }, { status: 503 }]);
+    const up = await startAnthropicServer([{ answer: ANSWER, usage: USAGE }], { expectedKey: ANTHROPIC_KEY });
+    servers.push(up);
+    const cwd = await workspace(
+      'failover',
+      llmConfig(down, {
+        providers: { openai: { baseURL: down.url }, anthropic: { baseURL: up.url } },
+        failover: ['anthropic'],
+      }),
+    );
+    const result = await generate(cwd, ['--provider', 'openai', '--json'], {
+      ANTHROPIC_API_KEY: ANTHROPIC_KEY,
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('openai: gave up (failed)');
+    expect(down.requests).toHaveLength(3);
+    expect(up.requests).toHaveLength(1);
+    const json = JSON.parse(result.stdout);
+    expect(json.usage).toMatchObject({ provider: 'anthropic', model: 'claude-sonnet-4-5' });
+    const lock = JSON.parse(readFileSync(join(cwd, 'payments', 'service', 'qlf.lock.json'), 'utf8'));
+    expect(lock.generator).toMatchObject({ provider: 'anthropic', model: 'claude-sonnet-4-5' });
+  }, 180_000);
+
+  it('--compare openai,anthropic writes both services side by side, each verified, and leaves the working copy alone', async () => {
+    const a = await openai([{ answer: ANSWER, usage: USAGE }]);
+    const b = await startAnthropicServer([{ answer: ANSWER, usage: { input: 2_800, output: 2_600 } }], {
+      expectedKey: ANTHROPIC_KEY,
+    });
+    servers.push(b);
+    const cwd = await workspace(
+      'compare',
+      llmConfig(a, { providers: { openai: { baseURL: a.url }, anthropic: { baseURL: b.url } } }),
+    );
+    const result = await generate(cwd, ['--compare', 'openai,anthropic', '--json'], {
+      ANTHROPIC_API_KEY: ANTHROPIC_KEY,
+    });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const rows = JSON.parse(result.stdout).compare as { provider: string; outcome: string; costUsd: number }[];
+    expect(rows.map((r) => [r.provider, r.outcome])).toEqual([
+      ['openai', 'verified'],
+      ['anthropic', 'verified'],
+    ]);
+    expect(rows.every((r) => r.costUsd > 0)).toBe(true);
+    const compare = join(cwd, 'dist', 'qlf', 'payments', 'compare');
+    for (const provider of ['openai', 'anthropic']) {
+      expect(existsSync(join(compare, provider, 'service', 'app', 'domain', 'fraud.py'))).toBe(true);
+      expect(JSON.parse(readFileSync(join(compare, provider, 'verify-report.json'), 'utf8')).passed).toBe(true);
+    }
+    expect(existsSync(join(compare, 'compare.json'))).toBe(true);
+    expect(existsSync(join(cwd, 'payments', 'service'))).toBe(false);
+  }, 400_000);
+});
+
 describe.skipIf(!ready)('a budget exhausted mid-run', () => {
   it('two briefs in one qlf run: the first call fits the limit, the second is refused before it is made', async () => {
     const server = await openai([

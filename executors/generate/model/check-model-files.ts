@@ -7,6 +7,7 @@ import { ownedTempDir } from '../../../core/owned-temp.js';
 import type { GeneratedTree } from '../../../schemas/generated-tree.js';
 import type { IR } from '../../../schemas/ir.js';
 import type { VerifyReport } from '../../../schemas/verify-report.js';
+import { writeWorkingCopy } from '../lib/write-working-copy.js';
 
 export interface ModelFile {
   path: string;
@@ -35,21 +36,14 @@ export async function checkModelFiles(
   options: ModelCheckOptions,
 ): Promise<ModelCheck> {
   const { runVerify } = await import('../../verify/verify.js');
-  const { generateFromRecordedIr, migrationSchemaOf } = await import('../generate.js');
-  const { mergeIntoWorkingCopy } = await import('../lib/working-copy-merge.js');
   const work = await ownedTempDir('model-check');
   const dir = join(work, 'service');
   try {
     // A fresh working copy, as the merge writes one (with the first migration revision the tests migrate to).
     const byPath = new Map(tree.files.map((f) => [f.path, f]));
     for (const file of files) byPath.set(file.path, { ...file, mode: 0o644, agent: 'model' });
-    await mergeIntoWorkingCopy({ ...tree, files: [...byPath.values()] }, dir, {
-      localBase: join(work, 'base'),
-      ir: JSON.parse(JSON.stringify(ir)) as Record<string, unknown>,
-      generator: { qlf: 'check', provider: 'model' },
-      regenerate: generateFromRecordedIr,
-      schema: migrationSchemaOf(ir),
-    });
+    const all = { ...tree, files: [...byPath.values()] };
+    await writeWorkingCopy(all, ir, dir, join(work, 'base'), { qlf: 'check', provider: 'model' });
     const testPaths = files.map((f) => f.path).filter((p) => /^tests\/test_[^/]+\.py$/.test(p));
     const report = await runVerify(
       { ir, serviceDir: dir },

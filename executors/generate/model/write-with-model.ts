@@ -70,12 +70,14 @@ export async function writeWithModel(
       }),
   });
   const calls = session.records;
+  // Who wrote the files: the provider of the accepted answer, which failover may have moved along the chain.
+  const by = calls.at(-1) ?? { provider: session.provider, model: session.model };
   options.log(
-    `${session.provider} ${session.model}: ${result.files.length} domain files (${tasks.map((t) => t.module).join(', ')}), ` +
+    `${by.provider} ${by.model}: ${result.files.length} domain files (${tasks.map((t) => t.module).join(', ')}), ` +
       `${calls.length} call(s)${result.rejections.length > 0 ? `, ${result.rejections.length} answer(s) rejected` : ''}`,
   );
   return {
     tree: withModelFiles(tree, result.files),
-    usage: { provider: session.provider, model: session.model, calls, totalUsd: totalOf(calls) },
+    usage: { provider: by.provider, model: by.model, calls, totalUsd: totalOf(calls) },
   };
 }
