@@ -73,7 +73,6 @@ function parseEntry(line: string): Entry | undefined {
   return release.success ? { kind: 'release', id: release.data.release } : undefined;
 }
 
-
 /** Start (inclusive) and end (exclusive) of the UTC day or month holding `now`, in epoch milliseconds. */
 export function periodBounds(period: BudgetPeriod, now: Date): { start: number; end: number } {
   const year = now.getUTCFullYear();
