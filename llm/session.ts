@@ -149,6 +149,7 @@ export class LlmSession {
     // Reservations by chain index: the answering provider's is settled by its record, every other one released.
     const reservations = new Map<number, string[]>();
     let answered: { index: number; reservation?: string } | undefined;
+    const started = performance.now();
     try {
       const result = await callWithFailover(
         links,
@@ -173,7 +174,11 @@ export class LlmSession {
       const reservation = result.cached ? undefined : reservations.get(index)?.pop();
       answered = reservation ? { index, reservation } : { index };
       const entry = this.chain[index] as ChainEntry;
-      return await this.recorded(agent, entry, keys[index] as string, result.response, result.cached, reservation);
+      const latencyMs = result.cached ? 0 : Math.round(performance.now() - started);
+      return await this.recorded(agent, entry, keys[index] as string, result.response, result.cached, {
+        latencyMs,
+        ...(reservation ? { reservation } : {}),
+      });
     } finally {
       for (const open of reservations.values()) {
         for (const id of open) if (id !== answered?.reservation) await this.ledger.release(id, this.now());
@@ -213,7 +218,7 @@ export class LlmSession {
     key: string,
     response: LlmResponse,
     cached: boolean,
-    reservation?: string,
+    call: { latencyMs: number; reservation?: string },
   ): Promise<LlmAnswer> {
     const costUsd = cached ? 0 : costOf(entry.price, response.usage);
     const record: LlmCallRecord = {
@@ -230,7 +235,8 @@ export class LlmSession {
       at: this.now().toISOString(),
       ...record,
       ...(this.options.brief ? { brief: this.options.brief } : {}),
-      ...(reservation ? { settles: reservation } : {}),
+      latencyMs: call.latencyMs,
+      ...(call.reservation ? { settles: call.reservation } : {}),
     });
     return { text: response.text, record, key, response };
   }

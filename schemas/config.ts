@@ -223,6 +223,30 @@ export const configSchema = z
       promptsDir: 'qlf/prompts',
       allowScaffold: [],
     }),
+    /** Metrics, health and the audit log of runs. */
+    observability: z
+      .object({
+        /** Add a `brief` label to task metrics; off by default, since it grows with the workspace. @default false */
+        briefLabel: z.boolean().default(false),
+        audit: z
+          .object({
+            /** Record every run in the audit log. @default true */
+            enabled: z.boolean().default(true),
+            /** The log, relative to the workspace root. @default '.qlf/audit/audit.jsonl' */
+            file: z.string().min(1).default('.qlf/audit/audit.jsonl'),
+            /** Rotate the log once it passes this size. @default 10485760 (10 MiB) */
+            maxBytes: z.number().int().min(1024).default(10_485_760),
+            /** Rotated logs kept (`audit.jsonl.1` … `.N`). @default 5 */
+            keep: z.number().int().min(1).max(100).default(5),
+          })
+          .strict()
+          .default({ enabled: true, file: '.qlf/audit/audit.jsonl', maxBytes: 10_485_760, keep: 5 }),
+      })
+      .strict()
+      .default({
+        briefLabel: false,
+        audit: { enabled: true, file: '.qlf/audit/audit.jsonl', maxBytes: 10_485_760, keep: 5 },
+      }),
     run: z
       .object({
         /** Worker threads for tasks. @default cores - 1, at least 1 */

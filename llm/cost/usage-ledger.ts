@@ -23,6 +23,8 @@ const usageRecordSchema = z.object({
   cached: z.boolean(),
   /** The reservation this call settles (see `Reservation`). */
   settles: z.string().optional(),
+  /** Wall time of the call, retries and failover included (0 for a cached answer). */
+  latencyMs: z.number().int().nonnegative().optional(),
 });
 export type UsageRecord = z.infer<typeof usageRecordSchema>;
 
@@ -49,8 +51,9 @@ const RECORD_START = '{"at":';
 
 /** The record as one line, `at` first. */
 function recordLine(record: UsageRecord): string {
-  const { at, provider, model, inputTokens, outputTokens, costUsd, brief, agent, cached, settles } = record;
-  return `${JSON.stringify({ at, provider, model, inputTokens, outputTokens, costUsd, brief, agent, cached, settles })}\n`;
+  const { at, provider, model, inputTokens, outputTokens, costUsd, brief, agent, cached, settles, latencyMs } = record;
+  const line = { at, provider, model, inputTokens, outputTokens, costUsd, brief, agent, cached, settles, latencyMs };
+  return `${JSON.stringify(line)}\n`;
 }
 
 type Entry =
