@@ -5,9 +5,33 @@
 import { join } from 'node:path';
 import { loadConfig } from '../../core/config.js';
 import { briefOutDir } from '../../graph/publish.js';
-import { defineCommand } from '../command.js';
+import {
+  type AuditSession,
+  describeKubeTarget,
+  renderedNamespace,
+  startAudit,
+} from '../../observability/audit/index.js';
+import { type CommandContext, defineCommand, type OptionSpec } from '../command.js';
 import { parseDuration } from '../duration.js';
 import { clusterOptions, renderDeploy } from './render-deploy.js';
+
+const options = {
+  json: { type: 'boolean', description: 'Print what was applied and pruned as JSON on stdout.' },
+  verbose: { type: 'boolean', short: 'v', description: 'Print more detail.' },
+  'dry-run': {
+    type: 'boolean',
+    description: 'Server-side dry run (dryRun=All): validated by the API server, nothing changes.',
+  },
+  force: { type: 'boolean', description: 'Take over fields another field manager owns (server-side apply force).' },
+  ...clusterOptions,
+  timeout: {
+    type: 'string',
+    description: 'Longest wait for the migration Job and for the rollout (default 5m).',
+    valueName: 'duration',
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+type DeployContext = CommandContext<typeof options>;
 
 export default defineCommand({
   name: 'deploy',
@@ -26,60 +50,78 @@ export default defineCommand({
     '',
     'Exit code: 0 deployed, 1 a task, the apply or the rollout failed, 2 bad input.',
   ].join('\n'),
-  options: {
-    json: { type: 'boolean', description: 'Print what was applied and pruned as JSON on stdout.' },
-    verbose: { type: 'boolean', short: 'v', description: 'Print more detail.' },
-    'dry-run': {
-      type: 'boolean',
-      description: 'Server-side dry run (dryRun=All): validated by the API server, nothing changes.',
-    },
-    force: { type: 'boolean', description: 'Take over fields another field manager owns (server-side apply force).' },
-    ...clusterOptions,
-    timeout: {
-      type: 'string',
-      description: 'Longest wait for the migration Job and for the rollout (default 5m).',
-      valueName: 'duration',
-    },
-  },
-  async run({ values, positionals, out, cwd }) {
-    const timeoutMs = values.timeout === undefined ? undefined : parseDuration(values.timeout);
-    const config = await loadConfig(cwd);
-    const tasks = await renderDeploy({
-      config,
-      cwd,
-      out,
-      paths: positionals,
-      json: values.json,
-      verbose: values.verbose,
-    });
-    if (!tasks) return 1;
-    const briefs = [...new Set(tasks.map((task) => task.brief))].sort();
-    if (briefs.length === 0) {
-      out.print('No briefs matched: nothing to deploy.');
-      return 0;
-    }
-    const results = [];
-    for (const brief of briefs) {
-      const say = (line: string) => (values.json ? out.info : out.print)(`${brief}: ${line}`);
-      const result = await (await import('../../executors/deploy/deploy.js')).applyRendered({
-        deployDir: join(briefOutDir(config, brief), 'deploy'),
-        ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
-        ...(values.context ? { context: values.context } : {}),
-        ...(values['dry-run'] ? { dryRunServer: true } : {}),
-        ...(values.force ? { force: true } : {}),
-        ...(timeoutMs ? { timeoutMs } : {}),
-        onProgress: say,
-      });
-      results.push({ brief, ...result });
-      if (!values.json) {
-        const pruned =
-          result.pruned.length > 0 ? `, ${result.dryRun ? 'would prune' : 'pruned'} ${result.pruned.length}` : '';
-        out.print(
-          `${out.style.green('✔')} ${brief} ${result.dryRun ? 'validated (dry run)' : 'deployed'}: ${result.applied.length} objects${pruned}${result.url ? ` → ${result.url}` : ''}`,
-        );
-      }
-    }
-    if (values.json) out.json({ deployed: results });
-    return 0;
+  options,
+  run(ctx) {
+    const audit = startAudit('deploy');
+    return audit.around(() => deploy(ctx, audit), ctx.out.info);
   },
 });
+
+/** The cluster the kubeconfig picks, for the audit log; nothing when it cannot be read (applying then says why). */
+async function kubeTarget(values: { kubeconfig?: string | undefined; context?: string | undefined }) {
+  try {
+    const { loadKubeConfig } = await import('../../executors/deploy/apply/index.js');
+    return describeKubeTarget(
+      loadKubeConfig({
+        ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
+        ...(values.context ? { context: values.context } : {}),
+      }),
+    );
+  } catch {
+    return values.context ? { context: values.context } : {};
+  }
+}
+
+async function deploy({ values, positionals, out, cwd }: DeployContext, audit: AuditSession): Promise<number> {
+  const timeoutMs = values.timeout === undefined ? undefined : parseDuration(values.timeout);
+  const config = await loadConfig(cwd);
+  audit.useConfig(config);
+  const tasks = await renderDeploy({
+    config,
+    cwd,
+    out,
+    paths: positionals,
+    json: values.json,
+    verbose: values.verbose,
+  });
+  if (!tasks) return 1;
+  audit.useTasks(tasks);
+  const briefs = [...new Set(tasks.map((task) => task.brief))].sort();
+  if (briefs.length === 0) {
+    out.print('No briefs matched: nothing to deploy.');
+    return 0;
+  }
+  const results = [];
+  const cluster = await kubeTarget(values);
+  for (const brief of briefs) {
+    const deployDir = join(briefOutDir(config, brief), 'deploy');
+    const target = audit.target({
+      brief,
+      ...(await renderedNamespace(deployDir)),
+      ...cluster,
+      dryRun: values['dry-run'] === true,
+    });
+    const say = (line: string) => (values.json ? out.info : out.print)(`${brief}: ${line}`);
+    const result = await (await import('../../executors/deploy/deploy.js')).applyRendered({
+      deployDir,
+      ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
+      ...(values.context ? { context: values.context } : {}),
+      ...(values['dry-run'] ? { dryRunServer: true } : {}),
+      ...(values.force ? { force: true } : {}),
+      ...(timeoutMs ? { timeoutMs } : {}),
+      onProgress: say,
+    });
+    Object.assign(target, { outcome: 'applied', applied: result.applied.length, pruned: result.pruned.length });
+    if (result.url) target.url = result.url;
+    results.push({ brief, ...result });
+    if (!values.json) {
+      const pruned =
+        result.pruned.length > 0 ? `, ${result.dryRun ? 'would prune' : 'pruned'} ${result.pruned.length}` : '';
+      out.print(
+        `${out.style.green('✔')} ${brief} ${result.dryRun ? 'validated (dry run)' : 'deployed'}: ${result.applied.length} objects${pruned}${result.url ? ` → ${result.url}` : ''}`,
+      );
+    }
+  }
+  if (values.json) out.json({ deployed: results });
+  return 0;
+}

@@ -40,6 +40,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<Any
     summary: 'Verify, inspect or extract a .qlcapsule',
     load: async () => (await import('./capsule.js')).default as AnyCommand,
   },
+  audit: {
+    summary: 'Show the audit log of runs',
+    load: async () => (await import('./audit.js')).default as AnyCommand,
+  },
   deliver: {
     summary: 'Deliver a capsule to folders, HTTP endpoints and OCI registries',
     load: async () => (await import('./deliver.js')).default as AnyCommand,

@@ -9,6 +9,7 @@ import { qlfVersion } from '../../core/package-info.js';
 import type { PreviewInfo } from '../../executors/deploy/preview/index.js';
 import { discoverBriefs } from '../../graph/discover-briefs.js';
 import { briefOutDir } from '../../graph/publish.js';
+import { type AuditSession, describeKubeTarget, startAudit } from '../../observability/audit/index.js';
 import type { BuildResult } from '../../schemas/build-result.js';
 import { type CommandContext, defineCommand } from '../command.js';
 import { parseDuration } from '../duration.js';
@@ -79,23 +80,31 @@ async function briefName(config: ResolvedConfig, argument: string, cwd: string):
   return (briefs[0] as { name: string }).name;
 }
 
-async function up({ values, positionals, out, cwd }: Context): Promise<number> {
+async function up({ values, positionals, out, cwd }: Context, audit?: AuditSession): Promise<number> {
   const preview = await import('../../executors/deploy/preview/index.js');
   const [argument, ...extra] = positionals;
   if (!argument || extra.length > 0) throw usage('qlf preview up takes one brief (its name or its path)');
   const config = await loadConfig(cwd);
+  audit?.useConfig(config);
   const ttlMs = values.ttl
     ? preview.parseTtl(values.ttl)
     : preview.parseTtl(config.deploy.preview.ttl, 'deploy.preview.ttl');
   const timeoutMs = values.timeout === undefined ? undefined : parseDuration(values.timeout);
   const name = await briefName(config, argument, cwd);
   const branch = values.branch ?? (await preview.currentBranch(cwd));
-  preview.previewNamespace(name, branch); // bad names fail before the graph runs
+  const namespace = preview.previewNamespace(name, branch); // bad names fail before the graph runs
   const kubeConfig = await kubeConfigOf(values);
   const say = values.json ? out.info : out.print;
 
   const tasks = await renderDeploy({ config, cwd, out, only: [name], json: values.json, verbose: values.verbose });
   if (!tasks) return 1;
+  audit?.useTasks(tasks);
+  const target = audit?.target({
+    brief: name,
+    namespace,
+    ...describeKubeTarget(kubeConfig),
+    dryRun: !!values['dry-run'],
+  });
   const task = tasks.find((result) => result.brief === name);
   if (!task) {
     throw inputError('E_PREVIEW_BRIEF', `there is no brief named "${name}" in this workspace`, {
@@ -125,6 +134,16 @@ async function up({ values, positionals, out, cwd }: Context): Promise<number> {
       if (!(line.startsWith('warning: ') && task.terminalOutput.includes(line))) say(`${name}: ${line}`);
     },
   });
+  if (target) {
+    const { applied, pruned, url } = result;
+    Object.assign(target, {
+      outcome: 'applied',
+      namespace: result.namespace,
+      url,
+      applied: applied.length,
+      pruned: pruned.length,
+    });
+  }
   if (values.json) {
     out.json({ preview: result });
     return 0;
@@ -189,25 +208,32 @@ async function list({ values, positionals, out, cwd }: Context): Promise<number>
   return 0;
 }
 
-async function down({ values, positionals, out, cwd }: Context): Promise<number> {
+async function down({ values, positionals, out, cwd }: Context, audit?: AuditSession): Promise<number> {
   const preview = await import('../../executors/deploy/preview/index.js');
   const [argument, ...extra] = positionals;
   if (extra.length > 0 || (argument === undefined) === (values.namespace === undefined)) {
     throw usage('qlf preview down takes a brief (with --branch, default the checked-out one) or --namespace');
   }
   if (values.namespace && values.branch) throw usage('--branch goes with a brief, not with --namespace');
+  const config = await loadConfig(cwd);
+  audit?.useConfig(config);
+  const brief = argument === undefined ? undefined : await briefName(config, argument, cwd);
   const namespace =
-    values.namespace ??
-    preview.previewNamespace(
-      await briefName(await loadConfig(cwd), argument as string, cwd),
-      values.branch ?? (await preview.currentBranch(cwd)),
-    );
+    values.namespace ?? preview.previewNamespace(brief as string, values.branch ?? (await preview.currentBranch(cwd)));
+  const kubeConfig = await kubeConfigOf(values);
+  const target = audit?.target({
+    ...(brief ? { brief } : {}),
+    namespace,
+    ...describeKubeTarget(kubeConfig),
+    dryRun: !!values['dry-run'],
+  });
   const result = await preview.deletePreview({
-    kubeConfig: await kubeConfigOf(values),
+    kubeConfig,
     namespace,
     ...(values['dry-run'] ? { dryRun: true } : {}),
     ...(values['ignore-not-found'] ? { ignoreNotFound: true } : {}),
   });
+  if (target) target.outcome = result.outcome;
   if (values.json) out.json(result);
   else if (result.outcome === 'missing') out.print(`No preview namespace ${namespace}: nothing to delete.`);
   else if (result.outcome === 'terminating') out.print(`Preview namespace ${namespace} is already being deleted.`);
@@ -216,14 +242,21 @@ async function down({ values, positionals, out, cwd }: Context): Promise<number>
   return 0;
 }
 
-async function gc({ values, positionals, out }: Context): Promise<number> {
+async function gc({ values, positionals, out, cwd }: Context, audit?: AuditSession): Promise<number> {
   if (positionals.length > 0) throw usage('qlf preview gc takes no arguments');
+  audit?.useConfig(await loadConfig(cwd));
   const { collectExpiredPreviews } = await import('../../executors/deploy/preview/index.js');
+  const kubeConfig = await kubeConfigOf(values);
   const result = await collectExpiredPreviews({
-    kubeConfig: await kubeConfigOf(values),
+    kubeConfig,
     ...(values['dry-run'] ? { dryRun: true } : {}),
     onProgress: (line) => (values.json ? out.info : out.print)(line),
   });
+  const cluster = describeKubeTarget(kubeConfig);
+  for (const { namespace, brief } of result.deleted) {
+    audit?.target({ ...(brief ? { brief } : {}), namespace, ...cluster, dryRun: result.dryRun, outcome: 'deleted' });
+  }
+  for (const { namespace } of result.failed) audit?.target({ namespace, ...cluster, outcome: 'failed' });
   for (const failure of result.failed) out.info(`${out.style.red('error')} ${failure.code}: ${failure.message}`);
   if (values.json) out.json(result);
   else {
@@ -233,7 +266,7 @@ async function gc({ values, positionals, out }: Context): Promise<number> {
   return result.failed.length > 0 ? 1 : 0;
 }
 
-const handlers: Record<Action, (ctx: Context) => Promise<number>> = { up, list, down, gc };
+const handlers: Record<Action, (ctx: Context, audit?: AuditSession) => Promise<number>> = { up, list, down, gc };
 
 export default defineCommand({
   name: 'preview',
@@ -268,6 +301,10 @@ export default defineCommand({
     if (stray.length > 0) {
       throw usage(`qlf preview ${action} does not take ${stray.map((name) => `--${name}`).join(', ')}`);
     }
-    return handlers[action as Action]({ ...ctx, positionals: rest });
+    const handler = handlers[action as Action];
+    if (action === 'list') return handler({ ...ctx, positionals: rest });
+    // up, down and gc change the cluster: each is recorded in the audit log, however it ends.
+    const audit = startAudit('preview', { action });
+    return audit.around(() => handler({ ...ctx, positionals: rest }, audit), ctx.out.info);
   },
 });
