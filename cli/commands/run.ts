@@ -5,7 +5,9 @@ import { inputError } from '../../core/errors.js';
 import { signalDescendants } from '../../core/process-tree.js';
 import { affectedBriefs, runGraph, type TaskResult } from '../../graph/index.js';
 import { isStageName, STAGES } from '../../graph/stages.js';
+import { createRunMetrics, type RunMetrics } from '../../observability/metrics/run-export.js';
 import { commonOptions, defineCommand } from '../command.js';
+import type { Output } from '../output.js';
 import { applyModelOptions, MODEL_OPTIONS } from './model-options.js';
 import { costLines, runCost } from './run-cost.js';
 import { createProgress, formatSummary } from './run-progress.js';
@@ -29,6 +31,11 @@ function jsonTask(task: TaskResult) {
   };
 }
 
+/** Writes and pushes the run's metrics; what failed is a warning, never a failed run. */
+async function reportMetrics(metrics: RunMetrics | undefined, out: Output): Promise<void> {
+  for (const warning of (await metrics?.finish()) ?? []) out.info(out.style.yellow(`⚠ ${warning}`));
+}
+
 export default defineCommand({
   name: 'run',
   summary: 'Run the task graph for briefs (cached)',
@@ -40,6 +47,7 @@ export default defineCommand({
     '  qlf run                         every stage of every brief',
     '  qlf run examples/shop --stage generate',
     '  qlf run --affected --base main  briefs changed since main, and their dependents',
+    '  qlf run --metrics-file /var/lib/node_exporter/qlf.prom',
     '',
     'Exit code: 0 all tasks ok, 1 a task failed, 2 bad input, 130 interrupted.',
   ].join('\n'),
@@ -54,6 +62,16 @@ export default defineCommand({
     'no-remote-cache': { type: 'boolean', description: 'Use the local cache only, even when a remote one is set.' },
     strict: { type: 'boolean', description: 'Verify: a skipped check (missing tool) fails.' },
     concurrency: { type: 'string', description: 'Tasks at once (default: cores - 1).', valueName: 'n' },
+    'metrics-file': {
+      type: 'string',
+      description: "After the run, write its Prometheus metrics to this file (node_exporter's textfile format).",
+      valueName: 'file',
+    },
+    pushgateway: {
+      type: 'string',
+      description: 'After the run, push its metrics to this Pushgateway (job qlf, instance = host name).',
+      valueName: 'url',
+    },
     ...MODEL_OPTIONS,
   },
   async run({ values, positionals, out, cwd }) {
@@ -77,6 +95,13 @@ export default defineCommand({
     const config = applyModelOptions(await loadConfig(cwd), values);
     if (values.strict) config.verify = { ...config.verify, strict: true };
     const only = values.affected ? await affectedBriefs({ config, base: values.base ?? 'main' }) : undefined;
+    const metrics = createRunMetrics({
+      config,
+      cache: !values['no-cache'],
+      file: values['metrics-file'],
+      pushgateway: values.pushgateway,
+      cwd,
+    });
 
     const live = out.isTTY && !process.env.CI && !values.json;
     const progress = createProgress(out, {
@@ -115,6 +140,7 @@ export default defineCommand({
         // A module of stage tasks to run instead of the built-in ones (engine tests, stage development).
         taskModule: process.env.QLF_TASK_MODULE || undefined,
         onEvent: (event) => {
+          metrics?.onEvent(event);
           // Under --json, stderr carries only what needs attention: warnings, retries and failures.
           if (values.json && event.type === 'task:end' && event.result.status !== 'failed') return;
           progress.onEvent(event);
@@ -140,6 +166,7 @@ export default defineCommand({
       progress.stop();
       process.off('SIGINT', onSigint);
       process.off('SIGTERM', onSigint);
+      await reportMetrics(metrics, out);
     }
   },
 });

@@ -16,6 +16,10 @@ import { discoverBriefs, runGraph } from '../../graph/index.js';
 import { briefOutDir } from '../../graph/publish.js';
 import type { BriefRef } from '../../graph/stage-task.js';
 import { isStageName, STAGES, type StageName } from '../../graph/stages.js';
+import { checkReadiness } from '../../observability/health/readiness.js';
+import { type HealthServer, startHealthServer } from '../../observability/health/server.js';
+import { RunCollector } from '../../observability/metrics/collector.js';
+import { createMetricsRegistry, type QlfMetrics } from '../../observability/metrics/registry.js';
 import { builtinOverlayDir } from '../../overlays/lib/builtin-overlay-dir.js';
 import { commonOptions, defineCommand } from '../command.js';
 import { formatError, type Output } from '../output.js';
@@ -79,6 +83,35 @@ interface WatchSession {
   stage?: StageName;
   out: Output;
   signal: AbortSignal;
+  /** What every run feeds, when `--metrics-port` serves it. */
+  metrics?: QlfMetrics;
+}
+
+/** `--metrics-port`: a port number, 0 for any free one. */
+function metricsPort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65_535) {
+    throw inputError('E_USAGE', `--metrics-port ${JSON.stringify(value)} is not a port number`, {
+      hint: 'Pass a number from 0 to 65535, e.g. --metrics-port 9464 (0 picks a free port).',
+    });
+  }
+  return port;
+}
+
+/** Serves `/metrics`, `/healthz` and `/readyz` for the life of the watch. */
+async function startMetricsServer(metrics: QlfMetrics, port: number, host: string, cwd: string): Promise<HealthServer> {
+  try {
+    return await startHealthServer({
+      registry: metrics.registry,
+      readiness: () => checkReadiness({ loadConfig: () => loadConfig(cwd) }),
+      host,
+      port,
+    });
+  } catch (error) {
+    throw inputError('E_METRICS_LISTEN', `cannot serve metrics on ${host}:${port}: ${(error as Error).message}`, {
+      hint: 'Pick a free port with --metrics-port (0 picks one), or another address with --metrics-host.',
+    });
+  }
 }
 
 /** One run of the graph over `only` (all briefs when undefined); prints tasks that ran and a summary. */
@@ -86,6 +119,7 @@ async function runOnce(session: WatchSession, only: string[] | undefined, reason
   const { out, config } = session;
   out.print(out.style.bold(`qlf watch: ${reason}`));
   const progress = createProgress(out, { live: false, write: out.print });
+  const collector = session.metrics ? new RunCollector(session.metrics, { config }) : undefined;
   try {
     const result = await runGraph({
       config,
@@ -94,6 +128,7 @@ async function runOnce(session: WatchSession, only: string[] | undefined, reason
       continue: true,
       signal: session.signal,
       onEvent: (event) => {
+        collector?.onEvent(event);
         // Cache hits are what did not change: count them, print only the work.
         if (event.type === 'task:end' && event.result.status === 'cached') return;
         progress.onEvent(event);
@@ -104,6 +139,8 @@ async function runOnce(session: WatchSession, only: string[] | undefined, reason
   } catch (error) {
     progress.stop();
     out.print(describeError(error, out));
+  } finally {
+    await collector?.finish();
   }
 }
 
@@ -121,11 +158,25 @@ export default defineCommand({
     'A save re-runs only the briefs it affects (and the briefs that use them); errors are printed and watching',
     'goes on. Briefs added or deleted while watching are picked up. Ctrl-C stops.',
     '',
-    'Example:',
+    'With --metrics-port, serves Prometheus metrics of every run at /metrics, liveness at /healthz and readiness',
+    '(config, cache folder, remote cache, model keys) at /readyz; see docs/observability.md.',
+    '',
+    'Examples:',
     '  qlf watch --stage generate',
+    '  qlf watch --metrics-port 9464',
   ].join('\n'),
   options: {
     stage: { type: 'string', description: `Run stages up to this one (${STAGES.join(', ')}).`, valueName: 'stage' },
+    'metrics-port': {
+      type: 'string',
+      description: 'Serve /metrics, /healthz and /readyz on this port while watching (0: a free port).',
+      valueName: 'port',
+    },
+    'metrics-host': {
+      type: 'string',
+      description: 'Address the metrics server listens on. Default: 127.0.0.1.',
+      valueName: 'host',
+    },
     verbose: commonOptions.verbose,
   },
   positionals: false,
@@ -136,8 +187,21 @@ export default defineCommand({
       });
     }
     const stage = values.stage as StageName | undefined;
+    if (values['metrics-host'] !== undefined && values['metrics-port'] === undefined) {
+      throw inputError('E_USAGE', '--metrics-host only makes sense with --metrics-port', {
+        hint: 'Add --metrics-port.',
+      });
+    }
+    const port = values['metrics-port'] === undefined ? undefined : metricsPort(values['metrics-port']);
     const controller = new AbortController();
     const session: WatchSession = { config: await loadConfig(cwd), stage, out, signal: controller.signal };
+    let server: HealthServer | undefined;
+    if (port !== undefined) {
+      // Read once: a label set cannot change while Prometheus scrapes the same series.
+      session.metrics = createMetricsRegistry({ briefLabel: session.config.observability.briefLabel });
+      server = await startMetricsServer(session.metrics, port, values['metrics-host'] ?? '127.0.0.1', cwd);
+      out.print(`qlf watch: metrics on ${server.url}/metrics`);
+    }
     const changed = new Set<string>();
     let timer: NodeJS.Timeout | undefined;
     let running: Promise<void> = Promise.resolve();
@@ -250,14 +314,18 @@ export default defineCommand({
       process.once('SIGTERM', stop);
     });
 
-    await restartWatcher();
-    running = runOnce(session, undefined, 'initial run').then(() =>
-      out.print('qlf watch: waiting for changes (Ctrl-C to stop)'),
-    );
-    await stopped;
-    if (timer) clearTimeout(timer);
-    await watcher?.close();
-    await running.catch(() => undefined);
-    return 0;
+    try {
+      await restartWatcher();
+      running = runOnce(session, undefined, 'initial run').then(() =>
+        out.print('qlf watch: waiting for changes (Ctrl-C to stop)'),
+      );
+      await stopped;
+      if (timer) clearTimeout(timer);
+      await watcher?.close();
+      await running.catch(() => undefined);
+      return 0;
+    } finally {
+      await server?.close();
+    }
   },
 });
