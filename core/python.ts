@@ -3,7 +3,15 @@
 import { execa } from 'execa';
 
 /** Modules a generated FastAPI service and its tests import. */
-export const DEFAULT_PYTHON_MODULES = ['fastapi', 'sqlalchemy', 'pydantic', 'httpx', 'pytest', 'uvicorn'] as const;
+export const DEFAULT_PYTHON_MODULES = [
+  'fastapi',
+  'sqlalchemy',
+  'pydantic',
+  'httpx',
+  'pytest',
+  'uvicorn',
+  'prometheus_client',
+] as const;
 
 /** Interpreters tried, in order, after the configured one and `QLF_PYTHON`. */
 export const PYTHON_CANDIDATES = ['/usr/bin/python3', 'python3', 'python'] as const;

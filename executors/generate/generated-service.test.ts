@@ -51,7 +51,17 @@ for (const example of ['clinic', 'shop']) {
 }
 const services: [string, () => IR][] = [...fixtures, ...compiled];
 const python = await findPython({
-  require: ['fastapi', 'sqlalchemy', 'pydantic', 'httpx', 'pytest', 'cryptography', 'multipart', 'alembic'],
+  require: [
+    'fastapi',
+    'sqlalchemy',
+    'pydantic',
+    'httpx',
+    'pytest',
+    'cryptography',
+    'multipart',
+    'alembic',
+    'prometheus_client',
+  ],
 });
 const root = mkdtempSync(join(tmpdir(), 'qlf-generated-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

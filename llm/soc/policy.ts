@@ -39,6 +39,7 @@ export const FORBIDDEN_SCAFFOLD: readonly string[] = Object.freeze([
   'app/audit*.py',
   'app/audit*/**',
   'app/middleware.py',
+  'app/metrics.py',
   '**/.git/**',
   '.github/**',
 ]);

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { clinicIr, notesIr, paymentsIr, withPagination } from '../fixtures/ir-fixtures.js';
 import { physicalModel } from '../lib/physical-model.js';
 import fastapiBackend from './fastapi-backend.js';
 
 const ctx = { qlfVersion: '9.9.9' };
+interface AlertFile {
+  groups: { name: string; rules: { alert: string; expr: string; labels: Record<string, string> }[] }[];
+}
+
 const files = (ir = paymentsIr()) => new Map(fastapiBackend.generate(ir, ctx).map((f) => [f.path, f.content]));
 
 /** `name = sa.Column(` attribute names per model class in models.py. */
@@ -81,6 +86,7 @@ describe('fastapi-backend agent', () => {
     expect(pins(sqlite.get('requirements.txt'))).toEqual([
       'alembic==1.8.1',
       'fastapi==0.92.0',
+      'prometheus-client==0.16.0',
       'pydantic==1.10.4',
       'sqlalchemy==1.4.46',
       'uvicorn==0.17.6',
@@ -99,6 +105,69 @@ describe('fastapi-backend agent', () => {
     expect(pins(files(mysql).get('requirements.txt')).filter((line) => line.startsWith('cryptography'))).toHaveLength(
       1,
     );
+  });
+
+  it('serves /metrics for an internal scrape: no credentials, not in the API document, every answer counted', () => {
+    const main = files().get('app/main.py') ?? '';
+    expect(main).toContain('app.add_route("/metrics", metrics_endpoint, methods=["GET"], include_in_schema=False)');
+    // Middleware added last runs first: the metrics see the 500s, 413s and 429s of the others.
+    const added = [...main.matchAll(/app\.add_middleware\(\s*(\w+)/g)].map((m) => m[1]);
+    expect(added.at(-1)).toBe('MetricsMiddleware');
+    expect(main).toContain('on_reject=app.state.metrics.rate_limit_rejections.inc');
+    expect(files().get('app/middleware.py')).toContain('EXEMPT = ("/health", "/ready", "/metrics")');
+    expect(files().get('app/audit.py')).toContain('note_audit_event(db, entity, action)');
+  });
+
+  it('names the metrics alike in every service, with the overlay counters only where the overlays apply', () => {
+    const names = (ir: ReturnType<typeof paymentsIr>) =>
+      [...(files(ir).get('app/metrics.py') ?? '').matchAll(/"((?:http|db_pool|audit|rate_limit|idempotent)_\w+)"/g)]
+        .map((m) => m[1])
+        .sort();
+    const common = [
+      'db_pool_checked_out',
+      'db_pool_max_overflow',
+      'db_pool_overflow',
+      'db_pool_size',
+      'http_request_duration_seconds',
+      'http_requests_total',
+      'rate_limit_rejections_total',
+    ];
+    expect(names(paymentsIr())).toEqual([...common, 'audit_events_written_total', 'idempotent_replays_total'].sort());
+    expect(names(clinicIr())).toEqual([...common, 'audit_events_written_total'].sort());
+    expect(names(notesIr())).toEqual(common);
+    expect(files(notesIr()).get('app/metrics.py')).not.toContain('audit');
+  });
+
+  it('ships a Grafana dashboard and Prometheus alert rules for the service, selecting its scrape job', () => {
+    for (const ir of [paymentsIr(), clinicIr(), notesIr()]) {
+      const out = files(ir);
+      const dashboard = JSON.parse(out.get('observability/grafana-dashboard.json') ?? '') as {
+        title: string;
+        panels: { title: string; targets: { expr: string }[] }[];
+      };
+      expect(dashboard.title).toBe(ir.name);
+      const rules = (parse(out.get('observability/alerts.yml') ?? '') as AlertFile).groups[0]?.rules ?? [];
+      expect(rules.map((rule) => rule.alert)).toEqual(['High5xxRate', 'HighLatencyP95', 'DatabasePoolExhausted']);
+      const exprs = [
+        ...dashboard.panels.flatMap((panel) => panel.targets.map((t) => t.expr)),
+        ...rules.map((r) => r.expr),
+      ];
+      for (const expr of exprs) {
+        const jobs = [...expr.matchAll(/job="([^"]*)"/g)].map((m) => m[1]);
+        expect(jobs.length, expr).toBeGreaterThan(0);
+        expect(new Set(jobs), expr).toEqual(new Set([ir.name]));
+      }
+      expect(rules.every((rule) => rule.labels.service === ir.name)).toBe(true);
+      const titles = dashboard.panels.map((panel) => panel.title);
+      expect(titles.slice(0, 4)).toEqual([
+        'Request rate by route',
+        'Error rate',
+        'Latency p95 by route',
+        'Database pool',
+      ]);
+      expect(titles.includes('Audit events written'), ir.name).toBe(ir.controls.auditLog);
+    }
+    expect(files(notesIr()).get('observability/grafana-dashboard.json')).not.toContain('idempotent_replays_total');
   });
 
   it('writes the overlay audit entity when the IR has one', () => {

@@ -1,4 +1,5 @@
-// The FastAPI backend agent: renders `templates/fastapi/app/**` from the FastAPI view model of the IR.
+// The FastAPI backend agent: renders `templates/fastapi/app/**` (and the service's requirements, settings examples and
+// observability/ dashboard and alert rules) from the FastAPI view model of the IR.
 import type { IR } from '../../../schemas/ir.js';
 import type { AgentContext, GeneratorAgent } from '../lib/agent.js';
 import { fastapiView } from '../lib/fastapi-view.js';
@@ -24,6 +25,7 @@ export function backendFiles(ir: IR, ctx: AgentContext): File[] {
     render('app/security.py'),
     render('app/crud.py'),
     render('app/logging_config.py'),
+    render('app/metrics.py'),
     render('app/middleware.py'),
     render('app/retention.py'),
     render('app/main.py'),
@@ -34,6 +36,8 @@ export function backendFiles(ir: IR, ctx: AgentContext): File[] {
     render('env.example', '.env.example'),
     render('gitignore', '.gitignore'),
     render('pyproject.toml'),
+    render('observability/grafana-dashboard.json'),
+    render('observability/alerts.yml'),
   ];
   if (view.encryption) files.push(render('app/crypto.py'));
   if (view.audit) files.push(render('app/audit.py'));

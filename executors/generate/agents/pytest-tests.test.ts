@@ -20,6 +20,7 @@ describe('pytest-tests agent', () => {
       'tests/test_customers.py',
       'tests/test_health.py',
       'tests/test_hostile.py',
+      'tests/test_metrics.py',
       'tests/test_orders.py',
       'tests/test_overlays.py',
       'tests/test_payments.py',

@@ -1,4 +1,5 @@
-// The pytest agent: a test suite for the generated FastAPI service: CRUD per entity, every overlay effect, auth, health.
+// The pytest agent: a test suite for the generated FastAPI service: CRUD per entity, every overlay effect, auth, health,
+// metrics.
 import type { IR } from '../../../schemas/ir.js';
 import type { AgentContext, GeneratorAgent } from '../lib/agent.js';
 import { type FastapiView, fastapiView, type ViewEntity, type ViewField } from '../lib/fastapi-view.js';
@@ -133,6 +134,7 @@ export function testFiles(ir: IR, ctx: AgentContext): { path: string; content: s
     { path: 'tests/test_hostile.py', content: renderTemplate('fastapi/tests/test_hostile.py.eta', data) },
     { path: 'tests/samples.py', content: renderTemplate('fastapi/tests/samples.py.eta', data) },
     { path: 'tests/test_health.py', content: renderTemplate('fastapi/tests/test_health.py.eta', data) },
+    { path: 'tests/test_metrics.py', content: renderTemplate('fastapi/tests/test_metrics.py.eta', data) },
     { path: 'tests/test_overlays.py', content: renderTemplate('fastapi/tests/test_overlays.py.eta', data) },
   ];
   if (view.authEnabled) {

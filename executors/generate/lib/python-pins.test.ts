@@ -49,7 +49,14 @@ describe('python pins', () => {
     [
       'sqlite without tokens or encryption',
       { issuesTokens: false, encryption: false, database: 'sqlite' as const },
-      ['alembic==1.8.1', 'fastapi==0.92.0', 'pydantic==1.10.4', 'sqlalchemy==1.4.46', 'uvicorn==0.17.6'],
+      [
+        'alembic==1.8.1',
+        'fastapi==0.92.0',
+        'prometheus-client==0.16.0',
+        'pydantic==1.10.4',
+        'sqlalchemy==1.4.46',
+        'uvicorn==0.17.6',
+      ],
     ],
     [
       'postgresql with tokens',
@@ -57,6 +64,7 @@ describe('python pins', () => {
       [
         'alembic==1.8.1',
         'fastapi==0.92.0',
+        'prometheus-client==0.16.0',
         'psycopg2-binary==2.9.5',
         'pydantic==1.10.4',
         'pyjwt==2.6.0',
@@ -72,6 +80,7 @@ describe('python pins', () => {
         'alembic==1.8.1',
         'cryptography==38.0.4',
         'fastapi==0.92.0',
+        'prometheus-client==0.16.0',
         'pydantic==1.10.4',
         'pymysql==1.0.2',
         'sqlalchemy==1.4.46',

@@ -46,6 +46,11 @@ export const PYTHON_PINS = {
   psycopg2: { name: 'psycopg2-binary', version: '2.9.5', debian: 'python3-psycopg2 2.9.5-1+b1', testedAs: 'psycopg2' },
   pydantic: { name: 'pydantic', version: '1.10.4', debian: 'python3-pydantic 1.10.4-1+deb12u1' },
   pymysql: { name: 'pymysql', version: '1.0.2', debian: 'python3-pymysql 1.0.2-2+deb12u1' },
+  prometheusClient: {
+    name: 'prometheus-client',
+    version: '0.16.0',
+    debian: 'python3-prometheus-client 0.16.0-0.1',
+  },
   pytest: { name: 'pytest', version: '7.2.1', debian: 'python3-pytest 7.2.1-2' },
   pyjwt: { name: 'pyjwt', version: '2.6.0', debian: 'python3-jwt 2.6.0-1+deb12u1' },
   pythonMultipart: { name: 'python-multipart', version: '0.0.5', debian: 'python3-multipart 0.0.5-3' },
@@ -85,11 +90,15 @@ function sortedLines(pins: PythonPin[]): string[] {
   return [...new Set(byName.map(line))];
 }
 
-/** The pinned requirement lines for a service with `features`. alembic is always there: the service runs migrations. */
+/**
+ * The pinned requirement lines for a service with `features`. alembic is always there (the service runs migrations),
+ * and so is prometheus-client (it serves /metrics).
+ */
 export function pythonRequirements(features: PinFeatures): PythonRequirements {
   const pins: PythonPin[] = [
     PYTHON_PINS.alembic,
     PYTHON_PINS.fastapi,
+    PYTHON_PINS.prometheusClient,
     PYTHON_PINS.pydantic,
     PYTHON_PINS.sqlalchemy,
     PYTHON_PINS.uvicorn,

@@ -10,7 +10,7 @@ import { missingPython, outcomeOf, type RunnerFinding, type VerifyRunner } from 
 import { serviceEnv } from '../lib/service-env.js';
 import { pinnedNames, readPinnedFiles, untestedPins } from '../lib/untested-pins.js';
 
-const REQUIRED = ['fastapi', 'pytest', 'sqlalchemy', 'httpx'] as const;
+const REQUIRED = ['fastapi', 'pytest', 'sqlalchemy', 'httpx', 'prometheus_client'] as const;
 
 // pytest's exit codes that mean "the run itself went wrong" rather than "some tests failed".
 const EXIT_MEANING: Record<number, string> = {
