@@ -89,6 +89,26 @@ describe.skipIf(reason !== '')('qlf run on the examples', () => {
     expect(rerun).toEqual(engine ? [] : PAIR.map((name) => `${name}:build`).sort());
     expect(report.tasks.map((t) => t.hash)).toEqual(firstTasks.map((t) => t.hash));
 
+    // The audit log says which run produced which capsule: newest first, the second run all cached.
+    const audit = qlf(root, ['audit', '--json']);
+    expect(audit.code, audit.stderr).toBe(0);
+    const records = audit.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(records.map((r) => [r.command, r.outcome])).toEqual([
+      ['run', 'success'],
+      ['run', 'success'],
+    ]);
+    const produced = records[1].capsules as { brief: string; digest: string }[];
+    expect(produced.map((c) => c.brief).sort()).toEqual([...PAIR].sort());
+    expect(
+      produced.every((c) => /^(sha256:)?[0-9a-f]{64}$/.test(c.digest)),
+      JSON.stringify(produced),
+    ).toBe(true);
+    expect(records[1].briefs.find((b: { name: string }) => b.name === 'payments').ran).toContain('package');
+    expect(records[0].briefs.find((b: { name: string }) => b.name === 'payments').cached).toContain('package');
+
     // Everything again from scratch: the same inputs give the same capsule bytes.
     const cold = qlf(root, ['run', '--no-cache']);
     expect(cold.code, cold.stderr).toBe(0);

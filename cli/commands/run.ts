@@ -3,8 +3,9 @@
 import { loadConfig } from '../../core/config.js';
 import { inputError } from '../../core/errors.js';
 import { signalDescendants } from '../../core/process-tree.js';
-import { affectedBriefs, runGraph, type TaskResult } from '../../graph/index.js';
+import { affectedBriefs, type RunResult, runGraph, type TaskResult } from '../../graph/index.js';
 import { isStageName, STAGES } from '../../graph/stages.js';
+import { recordRun } from '../../observability/audit/index.js';
 import { createRunMetrics, type RunMetrics } from '../../observability/metrics/run-export.js';
 import { commonOptions, defineCommand } from '../command.js';
 import type { Output } from '../output.js';
@@ -125,8 +126,11 @@ export default defineCommand({
     };
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigint);
+    const startedAt = new Date();
+    let result: RunResult | undefined;
+    let failure: unknown;
     try {
-      const result = await runGraph({
+      result = await runGraph({
         config,
         paths: positionals,
         cwd,
@@ -162,11 +166,23 @@ export default defineCommand({
       }
       if (result.interrupted) return 130;
       return result.totals.failed > 0 || result.totals.skipped > 0 ? 1 : 0;
+    } catch (error) {
+      failure = error;
+      throw error;
     } finally {
       progress.stop();
       process.off('SIGINT', onSigint);
       process.off('SIGTERM', onSigint);
       await reportMetrics(metrics, out);
+      // Which run produced which capsule: written whatever happened, never failing the run.
+      await recordRun({
+        config,
+        command: 'run',
+        startedAt,
+        ...(result ? { result } : {}),
+        ...(failure === undefined ? {} : { error: failure }),
+        warn: out.info,
+      });
     }
   },
 });

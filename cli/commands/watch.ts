@@ -12,10 +12,11 @@ import { LOCK_FILE, NEVER_SHIPPED_DIRS, neverShipped } from '../../core/never-sh
 import { isOwnWrite } from '../../core/own-writes.js';
 import { signalDescendants } from '../../core/process-tree.js';
 import { serviceDirOf } from '../../core/working-copy.js';
-import { discoverBriefs, runGraph } from '../../graph/index.js';
+import { discoverBriefs, type RunResult, runGraph } from '../../graph/index.js';
 import { briefOutDir } from '../../graph/publish.js';
 import type { BriefRef } from '../../graph/stage-task.js';
 import { isStageName, STAGES, type StageName } from '../../graph/stages.js';
+import { recordRun } from '../../observability/audit/index.js';
 import { checkReadiness } from '../../observability/health/readiness.js';
 import { type HealthServer, startHealthServer } from '../../observability/health/server.js';
 import { RunCollector } from '../../observability/metrics/collector.js';
@@ -120,8 +121,11 @@ async function runOnce(session: WatchSession, only: string[] | undefined, reason
   out.print(out.style.bold(`qlf watch: ${reason}`));
   const progress = createProgress(out, { live: false, write: out.print });
   const collector = session.metrics ? new RunCollector(session.metrics, { config }) : undefined;
+  const startedAt = new Date();
+  let result: RunResult | undefined;
+  let failure: unknown;
   try {
-    const result = await runGraph({
+    result = await runGraph({
       config,
       only,
       stage: session.stage,
@@ -137,10 +141,20 @@ async function runOnce(session: WatchSession, only: string[] | undefined, reason
     progress.stop();
     out.print(formatSummary(result.totals, out, result.interrupted));
   } catch (error) {
+    failure = error;
     progress.stop();
     out.print(describeError(error, out));
   } finally {
     await collector?.finish();
+    // Each cycle is a run of its own in the audit log.
+    await recordRun({
+      config,
+      command: 'watch',
+      startedAt,
+      ...(result ? { result } : {}),
+      ...(failure === undefined ? {} : { error: failure }),
+      warn: out.info,
+    });
   }
 }
 
