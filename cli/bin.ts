@@ -1,4 +1,5 @@
 // Runs the CLI for the `qlf` binary.
+import { shutdownTracing, startTracing } from '../observability/tracing/index.js';
 import { main } from './main.js';
 
 // A reader that stops early (`qlf … | head`) closes the pipe under us: end quietly, as Unix tools do, rather than
@@ -10,4 +11,11 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// Traces are exported only when an OTLP endpoint is set (OTEL_EXPORTER_OTLP_ENDPOINT); otherwise nothing is loaded.
+// The provider is flushed before the process ends, so the last spans of the command are not lost.
+await startTracing('main');
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} finally {
+  await shutdownTracing();
+}

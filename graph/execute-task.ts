@@ -1,6 +1,7 @@
 // Runs one stage task from a module of stage tasks and reports the outcome as data (shared by the worker and the
 // inline executor, so both behave the same).
 import type { QlfIssue } from '../core/errors.js';
+import { inSpan } from '../observability/tracing/index.js';
 import type { StageTask, TaskSkip } from './stage-task.js';
 import type { WorkerRequest, WorkerResponse } from './worker-protocol.js';
 
@@ -25,14 +26,17 @@ export async function executeTask(request: WorkerRequest, tasks?: readonly Stage
     const list = tasks ?? (await loadStageTasks(request.taskModule));
     const task = list.find((t) => t.stage === request.stage);
     if (!task) throw new Error(`no stage task for "${request.stage}" in ${request.taskModule}`);
-    await task.run({
-      ...request.ctx,
-      log: (line) => lines.push(line),
-      skip: (check, reason, options) => {
-        skips.push({ check, reason, ...(options?.keyed ? { keyed: true } : {}) });
-        lines.push(`skipped: ${check} (${reason})`);
-      },
-    });
+    const attributes = { 'qlf.brief': request.ctx.brief.name, 'qlf.stage': request.stage };
+    await inSpan('qlf.stage.run', attributes, () =>
+      task.run({
+        ...request.ctx,
+        log: (line) => lines.push(line),
+        skip: (check, reason, options) => {
+          skips.push({ check, reason, ...(options?.keyed ? { keyed: true } : {}) });
+          lines.push(`skipped: ${check} (${reason})`);
+        },
+      }),
+    );
     return { ok: true, terminalOutput: lines.join('\n'), skips };
   } catch (error) {
     const e = error as Error & { code?: unknown; hint?: unknown; kind?: unknown; issues?: unknown };

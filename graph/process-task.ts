@@ -7,6 +7,7 @@ import type { LocalCache, VerifiedEntry } from '../cache/local-cache.js';
 import type { ResolvedConfig } from '../core/config.js';
 import { type QlfIssue, workError } from '../core/errors.js';
 import { qlfVersion } from '../core/package-info.js';
+import { injectTraceContext, inSpan } from '../observability/tracing/index.js';
 import type { RunEvent, TaskResult } from './events.js';
 import type { TaskExecutor } from './executors.js';
 import { briefOutDir, publishedPaths, publishOutputs } from './publish.js';
@@ -284,7 +285,8 @@ export async function processTask(
         runStarted = Date.now();
         try {
           response = await env.executor.run(
-            { taskModule: env.taskModule, stage: node.stage, ctx: { ...base, outDir } },
+            // The task span's context goes along, so the worker's spans are its children.
+            { taskModule: env.taskModule, stage: node.stage, ctx: { ...base, outDir }, trace: injectTraceContext() },
             env.signal,
           );
         } catch (error) {
@@ -333,7 +335,9 @@ export async function processTask(
     }
     result.outputHash = digestFiles(entry?.manifest.files ?? (await hashTree(outDir)));
     if (publish) {
-      const said = await publishOutputs(task, { ...publishTo, sourceDir: outDir });
+      const said = await inSpan('qlf.publish', { 'qlf.stage': node.stage }, () =>
+        publishOutputs(task, { ...publishTo, sourceDir: outDir }),
+      );
       if (said.length > 0) result.terminalOutput = [result.terminalOutput, ...said].filter((l) => l !== '').join('\n');
       const warnings = [...(result.warnings ?? []), ...warningsFromOutput(said.join('\n'))];
       if (warnings.length > 0) result.warnings = warnings;

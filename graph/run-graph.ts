@@ -35,6 +35,7 @@ import { Semaphore } from './semaphore.js';
 import type { RunOnce, StageTask } from './stage-task.js';
 import { STAGES, type StageName } from './stages.js';
 import { buildTaskGraph, type TaskGraph, type TaskNode, taskId, topologicalOrder } from './task-graph.js';
+import { traceRun, traceSkipped, traceTask } from './trace-run.js';
 
 export interface RunGraphOptions {
   config: ResolvedConfig;
@@ -159,7 +160,12 @@ function runOnce(): RunOnce {
   };
 }
 
-export async function runGraph(options: RunGraphOptions): Promise<RunResult> {
+/** Runs the graph inside a `qlf.run` span (graph/trace-run.ts); each task gets a child span. */
+export function runGraph(options: RunGraphOptions): Promise<RunResult> {
+  return traceRun({ stage: options.stage }, () => runTasks(options));
+}
+
+async function runTasks(options: RunGraphOptions): Promise<RunResult> {
   const started = Date.now();
   const { config } = options;
   const executorKind = options.executor ?? 'pool';
@@ -244,11 +250,12 @@ export async function runGraph(options: RunGraphOptions): Promise<RunResult> {
       bail: options.continue === false,
       signal,
       run: (node: TaskNode, releases: (() => void)[]) =>
-        processTask(node, byStage.get(node.stage) as StageTask, env, releases),
+        traceTask(node, () => processTask(node, byStage.get(node.stage) as StageTask, env, releases)),
     };
     interrupted = await schedule(selected, scheduling, (result) => {
       results.set(result.id, result);
       if (result.outputHash) outputHashes.set(result.id, result.outputHash);
+      if (result.status === 'skipped') traceSkipped(result);
       emit({ type: 'task:end', result });
     });
     // The graph holds every brief found (a narrowed run only selects some): records of any other brief are stale.

@@ -1,8 +1,9 @@
 // One qlf process's way to a model: the chosen provider and its failover chain, each call checked against the budget,
 // served from the response cache when the same request was answered before, retried and failed over on outages,
 // and recorded in the usage ledger. Keys never leave the providers; nothing here logs a request or a key.
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { ResolvedConfig } from '../core/config.js';
+import { inSpan } from '../observability/tracing/index.js';
 import type { PromptAgent, ProviderName } from '../schemas/llm.js';
 import { estimateCost, reserveBudget } from './cost/budget.js';
 import { costOf } from './cost/cost.js';
@@ -12,6 +13,7 @@ import { createProvider } from './providers/index.js';
 import { breakerFor } from './resilience/breakers.js';
 import { callWithFailover } from './resilience/failover.js';
 import { readResponse, responseKey, writeResponse } from './response-cache.js';
+import { llmStateDir } from './state-dir.js';
 import type { LlmMessage, LlmProvider, LlmRequest, LlmResponse } from './types.js';
 
 /** What one call cost and how it went; deterministic fields only (no timings), so reports are byte-stable. */
@@ -52,11 +54,6 @@ export interface LlmAnswer {
   /** The response-cache key of the request, to `remember` the answer once it passed. */
   key: string;
   response: LlmResponse;
-}
-
-/** The folder of LLM state beside the task cache: `.qlf/llm/` for the default `.qlf/cache`. */
-export function llmStateDir(config: Pick<ResolvedConfig, 'cacheDir'>): string {
-  return join(dirname(config.cacheDir), 'llm');
 }
 
 /** Temperature 0 and a fixed seed: as repeatable as each provider allows. */
@@ -136,8 +133,28 @@ export class LlmSession {
     return responseKey({ provider: entry.provider, ...request });
   }
 
-  /** Asks the chain in order; the first answer (cached or fresh) wins. Throws when every provider failed. */
-  async complete(agent: PromptAgent, system: string, messages: LlmMessage[]): Promise<LlmAnswer> {
+  /**
+   * Asks the chain in order; the first answer (cached or fresh) wins. Throws when every provider failed. Traced as one
+   * `qlf.llm.complete` span saying who answered, the tokens, the cost and whether the response cache served it.
+   */
+  complete(agent: PromptAgent, system: string, messages: LlmMessage[]): Promise<LlmAnswer> {
+    const asked = { 'qlf.llm.agent': agent, 'gen_ai.request.model': this.first.model };
+    return inSpan('qlf.llm.complete', asked, async (span) => {
+      const answer = await this.answer(agent, system, messages);
+      const { record } = answer;
+      span.setAttributes({
+        'gen_ai.provider.name': record.provider,
+        'gen_ai.response.model': record.model,
+        'gen_ai.usage.input_tokens': record.inputTokens,
+        'gen_ai.usage.output_tokens': record.outputTokens,
+        'qlf.llm.cost_usd': record.costUsd,
+        'qlf.llm.cached': record.cached,
+      });
+      return answer;
+    });
+  }
+
+  private async answer(agent: PromptAgent, system: string, messages: LlmMessage[]): Promise<LlmAnswer> {
     const requests = this.chain.map((entry) => this.request(entry, system, messages));
     const keys = this.chain.map((entry, i) => this.keyOf(entry, requests[i] as LlmRequest));
     const links = this.chain.map((entry) => ({

@@ -8,6 +8,7 @@ import { canonicalJson } from '../../core/canonical-json.js';
 import { workError } from '../../core/errors.js';
 import { qlfVersion } from '../../core/package-info.js';
 import { resolveInside } from '../../core/safe-path.js';
+import { inSpan } from '../../observability/tracing/index.js';
 import type { BuildResult } from '../../schemas/build-result.js';
 import { defineStageTask } from '../stage-task.js';
 
@@ -34,13 +35,20 @@ export const deployTask = defineStageTask({
     const ir = irSchema.parse(JSON.parse(await readFile(join(ctx.inputDir, 'ir.json'), 'utf8')));
     const buildFile = join(ctx.inputDir, 'build', 'build.json');
     const build = JSON.parse(await readFile(buildFile, 'utf8').catch(() => 'null')) as BuildResult | null;
-    const result = renderDeployment({
-      ir,
-      ...(build ? { build } : {}),
-      config: ctx.config.deploy,
-      qlfVersion: qlfVersion(),
+    // Each step is a span under the stage's `qlf.stage.run` (no-ops unless the run is traced).
+    const result = await inSpan('qlf.deploy.render', { 'qlf.brief': ir.name }, async (span) => {
+      const rendered = renderDeployment({
+        ir,
+        ...(build ? { build } : {}),
+        config: ctx.config.deploy,
+        qlfVersion: qlfVersion(),
+      });
+      span.setAttribute('qlf.deploy.objects', rendered.objects.length);
+      return rendered;
     });
-    const problems = validateObjects(result.objects);
+    const problems = await inSpan('qlf.deploy.validate', { 'qlf.brief': ir.name }, async () =>
+      validateObjects(result.objects),
+    );
     if (problems.length > 0) {
       throw workError(
         'E_DEPLOY_INVALID',
@@ -51,11 +59,13 @@ export const deployTask = defineStageTask({
       );
     }
     const dir = join(ctx.outDir, DEPLOY_DIR);
-    for (const file of result.files) {
-      const target = resolveInside(dir, file.path);
-      await mkdir(dirname(target), { recursive: true });
-      await writeFile(target, file.content);
-    }
+    await inSpan('qlf.deploy.write', { 'qlf.deploy.files': result.files.length }, async () => {
+      for (const file of result.files) {
+        const target = resolveInside(dir, file.path);
+        await mkdir(dirname(target), { recursive: true });
+        await writeFile(target, file.content);
+      }
+    });
     const manifest = {
       name: ir.name,
       objects: result.objects.map(({ kind, metadata }) => ({

@@ -4,6 +4,7 @@ import type { ProviderName, ProviderSettings } from '../../schemas/llm.js';
 import { LlmCallError, type LlmFailureKind, type LlmProvider, type LlmRequest, type LlmResponse } from '../types.js';
 import { createAnthropicAdapter } from './anthropic.js';
 import { type BedrockAccess, createBedrockAdapter } from './bedrock.js';
+import { keyVariableOf } from './key-variable.js';
 import { createAzureAdapter, createOpenAiAdapter } from './openai.js';
 
 export interface ProviderOptions {
@@ -37,22 +38,13 @@ export interface ProviderAdapter {
   complete(request: LlmRequest, call: ProviderCall): Promise<LlmResponse>;
 }
 
-const KEY_VARIABLE = {
-  openai: 'OPENAI_API_KEY',
-  azure: 'AZURE_OPENAI_API_KEY',
-  anthropic: 'ANTHROPIC_API_KEY',
-  bedrock: 'AWS_ACCESS_KEY_ID',
-} as const satisfies Record<ProviderName, string>;
-
 const OPENAI_URL = 'https://api.openai.com/v1';
 const ANTHROPIC_URL = 'https://api.anthropic.com';
-/** A GA version of the Azure OpenAI inference API; `llm.providers.azure.apiVersion` (or OPENAI_API_VERSION) overrides it. */
-export const AZURE_API_VERSION = '2024-10-21';
 
-/** The environment variable holding a provider's key (for Bedrock: the access key id, or the API-key variable set). */
-export function keyVariableOf(name: ProviderName, settings: ProviderSettings = {}): string {
-  return settings.apiKeyEnv ?? KEY_VARIABLE[name];
-}
+/** A GA version of the Azure OpenAI inference API; `llm.providers.azure.apiVersion` (or OPENAI_API_VERSION) overrides it. */
+export { keyVariableOf } from './key-variable.js';
+
+export const AZURE_API_VERSION = '2024-10-21';
 
 /**
  * A provider ready to call. Throws `E_LLM_NO_KEY` when its key variable is unset; Bedrock's AWS credential chain is

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { ResolvedConfig } from '../../core/config.js';
-import { keyVariableOf } from '../../llm/providers/index.js';
+import { keyVariableOf } from '../../llm/providers/key-variable.js';
 import type { ProviderName } from '../../schemas/llm.js';
 
 export type CheckStatus = 'ok' | 'failed' | 'skipped';

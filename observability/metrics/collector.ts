@@ -8,7 +8,7 @@ import type { RunEvent, RunTotals, TaskResult } from '../../graph/events.js';
 import { briefOutDir } from '../../graph/publish.js';
 import { UsageLedger } from '../../llm/cost/usage-ledger.js';
 import { breakerStates } from '../../llm/resilience/breakers.js';
-import { llmStateDir } from '../../llm/session.js';
+import { llmStateDir } from '../../llm/state-dir.js';
 import {
   readBuildResult,
   readCapsuleSize,

@@ -1,5 +1,6 @@
 // The apply engine: server-side apply in kind order, wait for the migration and the rollout, then prune what is gone.
 import { inputError, isQlfError } from '../../../core/errors.js';
+import { inSpan } from '../../../observability/tracing/index.js';
 import { componentLabel, objectRef, refKey, renderedKind, sortForApply } from './kinds.js';
 import { KubeClient } from './kube-client.js';
 import { findPruneCandidates, pruneObjects } from './prune.js';
@@ -19,7 +20,20 @@ const defaults = Object.freeze({
  * Server-side applies `objects` (field manager `qlf`), waits for the migration Job and the Deployment rollout, then
  * deletes the brief's labelled objects that are no longer rendered. Nothing is deleted when any step fails.
  */
-export async function applyObjects(objects: readonly KubeObject[], options: ApplyOptions): Promise<ApplyResult> {
+export function applyObjects(objects: readonly KubeObject[], options: ApplyOptions): Promise<ApplyResult> {
+  const attributes = {
+    'qlf.brief': options.brief,
+    'k8s.namespace.name': options.namespace,
+    'qlf.deploy.dry_run': options.dryRunServer ?? false,
+  };
+  return inSpan('qlf.deploy.apply', attributes, async (span) => {
+    const result = await applyAll(objects, options);
+    span.setAttributes({ 'qlf.deploy.applied': result.applied.length, 'qlf.deploy.pruned': result.pruned.length });
+    return result;
+  });
+}
+
+async function applyAll(objects: readonly KubeObject[], options: ApplyOptions): Promise<ApplyResult> {
   const dryRun = options.dryRunServer ?? false;
   const onProgress = options.onProgress ?? (() => {});
   const ordered = placeInNamespace(sortForApply(objects), options.namespace);
@@ -38,7 +52,9 @@ export async function applyObjects(objects: readonly KubeObject[], options: Appl
   });
   const pruned = dryRun
     ? candidates.map((c) => objectRef(c.kind, c.name, c.namespace))
-    : await pruneObjects(client, candidates, onProgress);
+    : await inSpan('qlf.deploy.prune', { 'qlf.deploy.candidates': candidates.length }, () =>
+        pruneObjects(client, candidates, onProgress),
+      );
   if (dryRun) for (const ref of pruned) onProgress(`${ref.kind.toLowerCase()}/${ref.name} would be pruned`);
   const url = ingressUrl(ordered);
   return { applied, pruned, dryRun, ...(url ? { url } : {}) };
@@ -53,7 +69,12 @@ async function applyInOrder(
   const applied: AppliedObject[] = [];
   const dryRunNamespaces = new Set<string>();
   for (const object of objects) {
-    const { created, note } = await applyOne(client, object, options, dryRunNamespaces);
+    const step = { 'k8s.object.kind': object.kind, 'k8s.object.name': object.metadata.name };
+    const { created, note } = await inSpan('qlf.deploy.apply_object', step, async (span) => {
+      const outcome = await applyOne(client, object, options, dryRunNamespaces);
+      span.setAttribute('qlf.deploy.created', outcome.created);
+      return outcome;
+    });
     applied.push({ ...objectRef(object.kind, object.metadata.name, object.metadata.namespace), created });
     if (options.dryRun && created && object.kind === 'Namespace') dryRunNamespaces.add(object.metadata.name);
     const suffix = options.dryRun ? ` (server dry run${note ? `; ${note}` : ''})` : '';
@@ -61,8 +82,10 @@ async function applyInOrder(
       `${object.kind.toLowerCase()}/${object.metadata.name} ${created ? 'created' : 'configured'}${suffix}`,
     );
     if (options.dryRun) continue;
-    if (isMigration(object)) await waitForJob(client, object, options.wait);
-    if (object.kind === 'Deployment') await waitForRollout(client, object, options.wait);
+    if (isMigration(object)) await inSpan('qlf.deploy.wait', step, () => waitForJob(client, object, options.wait));
+    if (object.kind === 'Deployment') {
+      await inSpan('qlf.deploy.wait', step, () => waitForRollout(client, object, options.wait));
+    }
   }
   return applied;
 }
