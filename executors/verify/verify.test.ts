@@ -123,7 +123,7 @@ describe('runVerify', () => {
       expect(lenient.runners[0]).toMatchObject({
         runner: 'pytest',
         status: 'skipped',
-        reason: 'python with fastapi/pytest/sqlalchemy/httpx not found (set QLF_PYTHON)',
+        reason: 'python with fastapi/pytest/sqlalchemy/httpx/prometheus_client not found (set QLF_PYTHON)',
       });
       expect(lenient.passed).toBe(true);
       const strict = await runVerify(input, { python: bare, strict: true, timeoutMs: 30_000, runners: ['pytest'] });

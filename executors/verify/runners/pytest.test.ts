@@ -99,7 +99,7 @@ describe('pytest runner', () => {
       );
       expect(outcome).toEqual({
         status: 'skipped',
-        reason: 'python with fastapi/pytest/sqlalchemy/httpx not found (set QLF_PYTHON)',
+        reason: 'python with fastapi/pytest/sqlalchemy/httpx/prometheus_client not found (set QLF_PYTHON)',
         findings: [],
         stats: {},
       });
