@@ -6,7 +6,7 @@ import { signalDescendants } from '../../core/process-tree.js';
 import { affectedBriefs, type RunResult, runGraph, type TaskResult } from '../../graph/index.js';
 import { isStageName, STAGES } from '../../graph/stages.js';
 import { recordRun } from '../../observability/audit/index.js';
-import { createRunMetrics, type RunMetrics } from '../../observability/metrics/run-export.js';
+import type { RunMetrics } from '../../observability/metrics/run-export.js';
 import { commonOptions, defineCommand } from '../command.js';
 import type { Output } from '../output.js';
 import { applyModelOptions, MODEL_OPTIONS } from './model-options.js';
@@ -96,13 +96,17 @@ export default defineCommand({
     const config = applyModelOptions(await loadConfig(cwd), values);
     if (values.strict) config.verify = { ...config.verify, strict: true };
     const only = values.affected ? await affectedBriefs({ config, base: values.base ?? 'main' }) : undefined;
-    const metrics = createRunMetrics({
-      config,
-      cache: !values['no-cache'],
-      file: values['metrics-file'],
-      pushgateway: values.pushgateway,
-      cwd,
-    });
+    // Loaded only when asked for: the metrics client costs a warm run about 40 ms.
+    const wantsMetrics = values['metrics-file'] !== undefined || values.pushgateway !== undefined;
+    const metrics = wantsMetrics
+      ? (await import('../../observability/metrics/run-export.js')).createRunMetrics({
+          config,
+          cache: !values['no-cache'],
+          file: values['metrics-file'],
+          pushgateway: values.pushgateway,
+          cwd,
+        })
+      : undefined;
 
     const live = out.isTTY && !process.env.CI && !values.json;
     const progress = createProgress(out, {
