@@ -13,12 +13,12 @@ import {
 } from '@nx/devkit';
 import picomatch from 'picomatch';
 import { parseBriefYaml } from './core/brief-yaml.js';
-import { loadConfig, type ResolvedConfig } from './core/config.js';
 import { type BriefOverlayResolver, createBriefOverlayResolver } from './core/nx-brief-overlays.js';
 import { packagePath, packageRoot } from './core/package-info.js';
 import { GENERATED_DIR, GENERATED_LOCK, SOURCE_MANIFEST } from './graph/stage-tasks/generate.js';
 import { STAGES, type StageName, upstreamOf } from './graph/stages.js';
 import { dnsLabel } from './schemas/common.js';
+import { loadConfig, type ResolvedConfig } from './workspace/config.js';
 
 /** Options of the qlf plugin entry in `nx.json` `plugins`. */
 export interface QlfPluginOptions {

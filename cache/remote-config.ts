@@ -1,6 +1,7 @@
 // Builds the remote cache a run uses from the resolved config and the environment (where the token lives).
-import { REMOTE_CACHE_ENV, resolveRemoteCacheEnv } from '../core/config.js';
+
 import type { QlfConfig } from '../schemas/config.js';
+import { REMOTE_CACHE_ENV, resolveRemoteCacheEnv } from '../workspace/config.js';
 import { HttpRemoteCache, type HttpRemoteCacheOptions, type RemoteCache } from './remote-cache.js';
 
 /**

@@ -7,8 +7,8 @@ import { runCompile } from '../executors/compile/compile.js';
 import { loadOverlayRegistry } from '../overlays/lib/load-overlay-registry.js';
 import { resolveOverlays } from '../overlays/lib/resolve-overlays.js';
 import type { OverlayRegistry } from '../overlays/lib/types.js';
+import type { ResolvedConfig } from '../workspace/config.js';
 import { writeFileAtomic } from './atomic-fs.js';
-import type { ResolvedConfig } from './config.js';
 import { hashParts } from './hash.js';
 import { qlfVersion } from './package-info.js';
 

@@ -7,7 +7,7 @@ import { createOutput, formatError } from '../cli/output.js';
 import { runStage } from '../graph/run-stage.js';
 import type { StageName } from '../graph/stages.js';
 import { executorOptionsSchemas } from '../schemas/executor-options.js';
-import { loadConfig, type ResolvedConfig } from './config.js';
+import { loadConfig, type ResolvedConfig } from '../workspace/config.js';
 import { inputError, isQlfError } from './errors.js';
 import { zodIssues } from './zod-issues.js';
 

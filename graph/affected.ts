@@ -5,10 +5,10 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { basename, extname, join, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
-import type { ResolvedConfig } from '../core/config.js';
 import { inputError } from '../core/errors.js';
 import { packagePath } from '../core/package-info.js';
-import { serviceDirOf } from '../core/working-copy.js';
+import type { ResolvedConfig } from '../workspace/config.js';
+import { serviceDirOf } from '../workspace/working-copy.js';
 import { discoverBriefs } from './discover-briefs.js';
 import { briefOutDir } from './publish.js';
 

@@ -6,9 +6,9 @@ import { join, relative, resolve, sep } from 'node:path';
 import { glob } from 'tinyglobby';
 import { stampOf } from '../cache/file-stamp.js';
 import { writeFileReplacing } from '../cache/write-replacing.js';
-import type { ResolvedConfig } from '../core/config.js';
 import { inputError } from '../core/errors.js';
-import { serviceDirOf } from '../core/working-copy.js';
+import type { ResolvedConfig } from '../workspace/config.js';
+import { serviceDirOf } from '../workspace/working-copy.js';
 import type { BriefRef } from './stage-task.js';
 
 /** The order `localeCompare` gives, from one collator instead of one per comparison. */

@@ -2,9 +2,9 @@
 import { cp, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { replaceDirAtomic, writeFileAtomic } from '../core/atomic-fs.js';
-import type { ResolvedConfig } from '../core/config.js';
 import { resolveInside } from '../core/safe-path.js';
-import { serviceDirOf } from '../core/working-copy.js';
+import type { ResolvedConfig } from '../workspace/config.js';
+import { serviceDirOf } from '../workspace/working-copy.js';
 import type { BriefRef, PublishInput, StageTask } from './stage-task.js';
 import type { StageName } from './stages.js';
 

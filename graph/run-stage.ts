@@ -3,10 +3,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { ResolvedConfig } from '../core/config.js';
 import { inputError, workError } from '../core/errors.js';
 import { snapshotSource } from '../core/source-tree.js';
-import { serviceDirOf } from '../core/working-copy.js';
+import type { ResolvedConfig } from '../workspace/config.js';
+import { serviceDirOf } from '../workspace/working-copy.js';
 import { readBriefRef } from './discover-briefs.js';
 import { executeTask, loadStageTasks } from './execute-task.js';
 import { defaultTaskModule } from './executors.js';

@@ -1,5 +1,5 @@
 // The adapter between disk and a pure stage function: what a stage hashes, and how it turns input folders into outputs.
-import type { ResolvedConfig } from '../core/config.js';
+import type { ResolvedConfig } from '../workspace/config.js';
 import type { StageName } from './stages.js';
 
 /** One brief found in the workspace. */

@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadConfig, type ResolvedConfig } from '../core/config.js';
 import { packagePath } from '../core/package-info.js';
+import { loadConfig, type ResolvedConfig } from '../workspace/config.js';
 import { loadStageTasks } from './execute-task.js';
 import { type RunGraphOptions, runGraph } from './run-graph.js';
 

@@ -2,9 +2,9 @@
 // served from the response cache when the same request was answered before, retried and failed over on outages,
 // and recorded in the usage ledger. Keys never leave the providers; nothing here logs a request or a key.
 import { join } from 'node:path';
-import type { ResolvedConfig } from '../core/config.js';
 import { inSpan } from '../observability/tracing/index.js';
 import type { PromptAgent, ProviderName } from '../schemas/llm.js';
+import type { ResolvedConfig } from '../workspace/config.js';
 import { estimateCost, reserveBudget } from './cost/budget.js';
 import { costOf } from './cost/cost.js';
 import { BUILTIN_ALIASES, priceOf, resolveModel } from './cost/prices.js';

@@ -1,7 +1,8 @@
 // `qlf audit [--since 7d|2026-11-01] [--brief NAME] [--json] [--limit N]`: reads the audit log of runs, newest first.
-import { loadConfig } from '../../core/config.js';
+
 import { inputError } from '../../core/errors.js';
 import { type AuditRecord, auditLogFile, parseSince, readAuditLog } from '../../observability/audit/index.js';
+import { loadConfig } from '../../workspace/config.js';
 import { defineCommand } from '../command.js';
 import type { Output } from '../output.js';
 

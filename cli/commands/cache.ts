@@ -1,8 +1,8 @@
 // `qlf cache stats | clean | prune --max-size SIZE`: looks after the local task cache.
 import { LocalCache } from '../../cache/local-cache.js';
 import { remoteCacheFromConfig } from '../../cache/remote-config.js';
-import { loadConfig, REMOTE_CACHE_ENV, type ResolvedConfig } from '../../core/config.js';
 import { inputError } from '../../core/errors.js';
+import { loadConfig, REMOTE_CACHE_ENV, type ResolvedConfig } from '../../workspace/config.js';
 import { commonOptions, defineCommand } from '../command.js';
 import { formatMs } from './run-progress.js';
 

@@ -5,7 +5,6 @@ import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-fs.js';
 import { canonicalJson } from '../../core/canonical-json.js';
-import type { ResolvedConfig } from '../../core/config.js';
 import { inputError, isQlfError } from '../../core/errors.js';
 import { qlfVersion } from '../../core/package-info.js';
 import { writeWorkingCopy } from '../../executors/generate/lib/write-working-copy.js';
@@ -14,6 +13,7 @@ import type { UsageReport } from '../../executors/generate/model/usage-report.js
 import { formatUsd } from '../../llm/cost/cost.js';
 import type { IR } from '../../schemas/ir.js';
 import { providerName } from '../../schemas/llm.js';
+import type { ResolvedConfig } from '../../workspace/config.js';
 import type { Output } from '../output.js';
 
 interface CompareRow {

@@ -1,13 +1,13 @@
 // `qlf compile`: briefs → canonical IR JSON, printed for one brief or written to `<outDir>/<name>/ir.json`.
 import { join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-fs.js';
-import { loadConfig } from '../../core/config.js';
 import { inputError, isQlfError, type QlfIssue } from '../../core/errors.js';
 import { runCompile } from '../../executors/compile/compile.js';
 import { findBriefs } from '../../executors/compile/lib/find-briefs.js';
 import { readBriefFile } from '../../executors/compile/lib/load-brief.js';
 import { loadOverlayRegistry } from '../../overlays/index.js';
 import type { IR } from '../../schemas/ir.js';
+import { loadConfig } from '../../workspace/config.js';
 import { commonOptions, defineCommand } from '../command.js';
 import { formatIssue, type Output } from '../output.js';
 import { applyModelOptions, MODEL_OPTIONS, usageLine } from './model-options.js';

@@ -3,7 +3,6 @@
 // Job and the rollout, prunes what qlf applied earlier and no longer renders, and prints the URL. Applying is never
 // served from a cache.
 import { join } from 'node:path';
-import { loadConfig } from '../../core/config.js';
 import { briefOutDir } from '../../graph/publish.js';
 import {
   type AuditSession,
@@ -11,6 +10,7 @@ import {
   renderedNamespace,
   startAudit,
 } from '../../observability/audit/index.js';
+import { loadConfig } from '../../workspace/config.js';
 import { type CommandContext, defineCommand, type OptionSpec } from '../command.js';
 import { parseDuration } from '../duration.js';
 import { clusterOptions, renderDeploy } from './render-deploy.js';

@@ -2,10 +2,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-fs.js';
-import { loadConfig } from '../../core/config.js';
 import { inputError } from '../../core/errors.js';
 import { qlfVersion } from '../../core/package-info.js';
-import { localBaseDir, serviceDirOf } from '../../core/working-copy.js';
 import { runCompile } from '../../executors/compile/compile.js';
 import { describeIR } from '../../executors/compile/lib/describe-ir.js';
 import { readBriefFile } from '../../executors/compile/lib/load-brief.js';
@@ -20,6 +18,8 @@ import {
 import { generateService } from '../../executors/generate/model/generate-service.js';
 import { loadOverlayRegistry } from '../../overlays/index.js';
 import type { Brief } from '../../schemas/brief.js';
+import { loadConfig } from '../../workspace/config.js';
+import { localBaseDir, serviceDirOf } from '../../workspace/working-copy.js';
 import { commonOptions, defineCommand } from '../command.js';
 import { printWarnings } from './compile.js';
 import { applyModelOptions, MODEL_OPTIONS, usageLine } from './model-options.js';

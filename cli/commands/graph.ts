@@ -1,7 +1,8 @@
 // `qlf graph`: prints the task graph as a text tree, JSON `{ nodes, edges }`, or Graphviz dot.
-import { loadConfig } from '../../core/config.js';
+
 import { inputError } from '../../core/errors.js';
 import { loadStageTasks, orderedStages, planGraph, stageTasks as registered } from '../../graph/index.js';
+import { loadConfig } from '../../workspace/config.js';
 import { commonOptions, defineCommand } from '../command.js';
 
 export default defineCommand({

@@ -4,7 +4,6 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-fs.js';
-import { loadConfig, type ResolvedConfig } from '../../core/config.js';
 import { inputError, isQlfError } from '../../core/errors.js';
 import { qlfVersion } from '../../core/package-info.js';
 import { packageContextFromConfig } from '../../executors/package/lib/load-package-input.js';
@@ -14,6 +13,7 @@ import {
   type KeyType,
   loadSigner,
 } from '../../executors/package/lib/signing-keys.js';
+import { loadConfig, type ResolvedConfig } from '../../workspace/config.js';
 import { type CommandContext, defineCommand } from '../command.js';
 
 export const PRIVATE_KEY_FILE = 'qlf-signing.key';

@@ -1,9 +1,10 @@
 // `--provider`, `--model` and `--fallback`, shared by the commands that may ask a model (generate, compile, run).
-import type { ResolvedConfig } from '../../core/config.js';
+
 import { inputError } from '../../core/errors.js';
 import type { UsageReport } from '../../executors/generate/model/usage-report.js';
 import { formatUsd } from '../../llm/cost/cost.js';
 import { generatorName } from '../../schemas/llm.js';
+import type { ResolvedConfig } from '../../workspace/config.js';
 import type { OptionSpec } from '../command.js';
 
 export const MODEL_OPTIONS = {

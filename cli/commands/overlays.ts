@@ -1,6 +1,5 @@
 // `qlf overlays list | describe <name>`: what overlays exist (built-in and workspace) and what each one adds.
 import { relative } from 'node:path';
-import { loadConfig } from '../../core/config.js';
 import { inputError } from '../../core/errors.js';
 import {
   didYouMeanText,
@@ -9,6 +8,7 @@ import {
   type OverlayRegistry,
   resolveOverlays,
 } from '../../overlays/index.js';
+import { loadConfig } from '../../workspace/config.js';
 import { defineCommand } from '../command.js';
 import type { Output } from '../output.js';
 

@@ -3,7 +3,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { loadConfig, type ResolvedConfig } from '../../core/config.js';
 import { inputError } from '../../core/errors.js';
 import { qlfVersion } from '../../core/package-info.js';
 import type { PreviewInfo } from '../../executors/deploy/preview/index.js';
@@ -11,6 +10,7 @@ import { discoverBriefs } from '../../graph/discover-briefs.js';
 import { briefOutDir } from '../../graph/publish.js';
 import { type AuditSession, describeKubeTarget, startAudit } from '../../observability/audit/index.js';
 import type { BuildResult } from '../../schemas/build-result.js';
+import { loadConfig, type ResolvedConfig } from '../../workspace/config.js';
 import { type CommandContext, defineCommand } from '../command.js';
 import { parseDuration } from '../duration.js';
 import type { Output } from '../output.js';

@@ -1,9 +1,10 @@
 // What `qlf deploy` and `qlf preview` share: the options that pick the cluster, and what they do first (run the task
 // graph through the `deploy` stage, cached rendering, with the run's progress lines; stop with the run's summary when a
 // task failed).
-import type { ResolvedConfig } from '../../core/config.js';
+
 import type { TaskResult } from '../../graph/events.js';
 import { runGraph } from '../../graph/run-graph.js';
+import type { ResolvedConfig } from '../../workspace/config.js';
 import type { OptionSpec } from '../command.js';
 import type { Output } from '../output.js';
 import { createProgress, formatSummary } from './run-progress.js';

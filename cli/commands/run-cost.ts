@@ -2,11 +2,11 @@
 // really ran wrote. A task served from the cache made no call and costs nothing now.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ResolvedConfig } from '../../core/config.js';
 import type { UsageReport } from '../../executors/generate/model/usage-report.js';
 import type { TaskResult } from '../../graph/events.js';
 import { LLM_USAGE } from '../../graph/stage-tasks/generate.js';
 import { formatUsd } from '../../llm/cost/cost.js';
+import type { ResolvedConfig } from '../../workspace/config.js';
 import { usageLine } from './model-options.js';
 
 export interface RunCost {

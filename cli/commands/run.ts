@@ -1,12 +1,12 @@
 // `qlf run`: runs the task graph (compile → generate → verify → ...) for the workspace's briefs, with caching.
 
-import { loadConfig } from '../../core/config.js';
 import { inputError } from '../../core/errors.js';
 import { signalDescendants } from '../../core/process-tree.js';
 import { affectedBriefs, type RunResult, runGraph, type TaskResult } from '../../graph/index.js';
 import { isStageName, STAGES } from '../../graph/stages.js';
 import { recordRun } from '../../observability/audit/index.js';
 import type { RunMetrics } from '../../observability/metrics/run-export.js';
+import { loadConfig } from '../../workspace/config.js';
 import { commonOptions, defineCommand } from '../command.js';
 import type { Output } from '../output.js';
 import { applyModelOptions, MODEL_OPTIONS } from './model-options.js';

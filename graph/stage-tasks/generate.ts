@@ -9,9 +9,9 @@ import { writeFileAtomic } from '../../core/atomic-fs.js';
 import { canonicalJson } from '../../core/canonical-json.js';
 import { qlfVersion } from '../../core/package-info.js';
 import { resolveInside } from '../../core/safe-path.js';
-import { localBaseDir, serviceDirOf } from '../../core/working-copy.js';
 import type { GeneratedTree } from '../../schemas/generated-tree.js';
 import type { GenerationLock } from '../../schemas/generation-lock.js';
+import { localBaseDir, serviceDirOf } from '../../workspace/working-copy.js';
 import { publishDeclaredOutputs } from '../publish.js';
 import { defineStageTask } from '../stage-task.js';
 

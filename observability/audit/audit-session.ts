@@ -2,8 +2,8 @@
 // written when they end, whether they return or throw.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ResolvedConfig } from '../../core/config.js';
 import type { TaskResult } from '../../graph/events.js';
+import type { ResolvedConfig } from '../../workspace/config.js';
 import type { AuditCommand, AuditDeploy } from './record.js';
 import { recordRun } from './record-run.js';
 import { safeUrl } from './redact.js';

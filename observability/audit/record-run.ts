@@ -1,7 +1,7 @@
 // Writes one audit record at the end of a command. Never throws: a record that cannot be written is a warning, never
 // a failed run.
 import { isAbsolute, resolve } from 'node:path';
-import type { ResolvedConfig } from '../../core/config.js';
+import type { ResolvedConfig } from '../../workspace/config.js';
 import { type AuditRunPart, buildAuditRecord } from './build-record.js';
 import { resolveIdentity } from './identity.js';
 import type { AuditCommand, AuditDeploy } from './record.js';

@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, type ResolvedConfig } from '../../core/config.js';
+import { loadConfig, type ResolvedConfig } from '../../workspace/config.js';
 import { checkReadiness } from './readiness.js';
 
 /** A server that accepts connections and never answers: what a hung cache looks like. */

@@ -4,9 +4,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import type { ResolvedConfig } from '../../core/config.js';
 import { keyVariableOf } from '../../llm/providers/key-variable.js';
 import type { ProviderName } from '../../schemas/llm.js';
+import type { ResolvedConfig } from '../../workspace/config.js';
 
 export type CheckStatus = 'ok' | 'failed' | 'skipped';
 

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { entryDirOf } from '../../cache/entry-layout.js';
-import { loadConfig, type ResolvedConfig } from '../../core/config.js';
 import { type RunEvent, type TaskResult, totalsOf } from '../../graph/events.js';
 import type { StageName } from '../../graph/stages.js';
+import { loadConfig, type ResolvedConfig } from '../../workspace/config.js';
 import { RunCollector, runOutcome, taskOutcome } from './collector.js';
 import { createMetricsRegistry, type QlfMetrics } from './registry.js';
 

@@ -3,12 +3,12 @@
 // Stage facts are counted only for tasks that ran: a cache hit generated, checked or built nothing.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ResolvedConfig } from '../../core/config.js';
 import type { RunEvent, RunTotals, TaskResult } from '../../graph/events.js';
 import { briefOutDir } from '../../graph/publish.js';
 import { UsageLedger } from '../../llm/cost/usage-ledger.js';
 import { breakerStates } from '../../llm/resilience/breakers.js';
 import { llmStateDir } from '../../llm/state-dir.js';
+import type { ResolvedConfig } from '../../workspace/config.js';
 import {
   readBuildResult,
   readCapsuleSize,

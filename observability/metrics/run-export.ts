@@ -4,9 +4,9 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { Pushgateway } from 'prom-client';
 import { writeFileAtomic } from '../../core/atomic-fs.js';
-import type { ResolvedConfig } from '../../core/config.js';
 import { inputError } from '../../core/errors.js';
 import type { RunEvent } from '../../graph/events.js';
+import type { ResolvedConfig } from '../../workspace/config.js';
 import { RunCollector } from './collector.js';
 import { createMetricsRegistry, type QlfMetrics } from './registry.js';
 

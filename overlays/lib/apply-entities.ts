@@ -1,6 +1,6 @@
 // The data-model half of applying overlays: required entities added or completed, fields classified by name, and
 // each classified field given the handling its classification calls for. Works on a draft IR the caller cloned.
-import { resourceName, tableName } from '../../executors/compile/lib/naming.js';
+import { resourceName, tableName } from '../../core/naming.js';
 import type { Classification } from '../../schemas/common.js';
 import type { IR, IRField, IRWarning, OverlayDecision } from '../../schemas/ir.js';
 import type { Handling } from '../../schemas/overlay.js';

@@ -1,6 +1,7 @@
 // Fields an entity gets when the description names none: enough for a useful first model, marked origin `default`.
+
+import { own } from '../../../core/naming.js';
 import type { FieldType } from '../../../schemas/common.js';
-import { own } from './naming.js';
 
 export const DEFAULT_FIELDS: Record<string, [string, FieldType][]> = {
   Customer: [

@@ -1,4 +1,6 @@
 // Finds the entities a description talks about (known nouns, synonyms, plurals, typos) and the fields it names for them.
+
+import { entityName, own, resourceName, singularize, tableName } from '../../../core/naming.js';
 import type { Span } from '../../../schemas/common.js';
 import type { IREntity, IRField } from '../../../schemas/ir.js';
 import { defaultFieldsFor } from './default-fields.js';
@@ -6,7 +8,6 @@ import type { Structure } from './detect-structure.js';
 import { ENTITY_TERMS } from './entity-vocabulary.js';
 import { fieldTypeOf } from './field-types.js';
 import type { WarningSink } from './finding.js';
-import { entityName, own, resourceName, singularize, tableName } from './naming.js';
 import { type Doc, findPhrases, round2 } from './text-match.js';
 
 /** Words before a singular noun that make it a verb ("customers can order", "to visit"). */

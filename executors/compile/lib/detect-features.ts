@@ -1,7 +1,8 @@
 // Reads product features (fraud detection, audit log, search, ...) from a description, ignoring negated mentions.
+
+import { compareStrings } from '../../../core/naming.js';
 import type { FeatureName } from '../../../schemas/ir.js';
 import { type Finding, inferred } from './finding.js';
-import { compareStrings } from './naming.js';
 import { scoreTerms } from './score-terms.js';
 import type { Doc } from './text-match.js';
 import { FEATURE_TERMS } from './vocabulary.js';

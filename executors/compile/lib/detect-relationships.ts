@@ -1,8 +1,9 @@
 // Turns relationship findings into IR relationships: deduplicated, reverse pairs merged, keys and join tables named.
+
+import { compareStrings, foreignKeyName, joinTableName } from '../../../core/naming.js';
 import type { RelationshipKind, Span } from '../../../schemas/common.js';
 import type { IRRelationship } from '../../../schemas/ir.js';
 import type { WarningSink } from './finding.js';
-import { compareStrings, foreignKeyName, joinTableName } from './naming.js';
 import { round2 } from './text-match.js';
 
 export interface RelationFinding {

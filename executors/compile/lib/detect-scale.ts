@@ -1,6 +1,7 @@
 // Reads load figures ("10k requests per second", "1M users") from a description into whole numbers.
+
+import { own } from '../../../core/naming.js';
 import { type Finding, inferred } from './finding.js';
-import { own } from './naming.js';
 import { type Doc, spanOf } from './text-match.js';
 
 export interface Scale {

@@ -1,6 +1,7 @@
 // Field names and types read from prose: "date of birth" → `date_of_birth: date`, "amount" → `decimal`.
+
+import { own, snakeCase } from '../../../core/naming.js';
 import type { FieldType } from '../../../schemas/common.js';
-import { own, snakeCase } from './naming.js';
 
 const RENAMES: Record<string, string> = {
   email_address: 'email',

@@ -2,8 +2,8 @@
 import { stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { glob } from 'tinyglobby';
-import type { ResolvedConfig } from '../../../core/config.js';
 import { inputError } from '../../../core/errors.js';
+import type { ResolvedConfig } from '../../../workspace/config.js';
 
 /** Absolute brief paths, sorted and deduplicated; `paths` default to the workspace root. */
 export async function findBriefs(paths: string[], cwd: string, config: ResolvedConfig): Promise<string[]> {

@@ -5,9 +5,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { type Document, isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { briefNotText, briefTooLarge, MAX_BRIEF_BYTES, parseBriefYaml } from '../../../core/brief-yaml.js';
 import { inputError, type QlfIssue } from '../../../core/errors.js';
+import { kebabCase } from '../../../core/naming.js';
 import { zodIssues } from '../../../core/zod-issues.js';
 import { type Brief, briefSchema } from '../../../schemas/brief.js';
-import { kebabCase } from './naming.js';
 
 export { MAX_BRIEF_BYTES };
 

@@ -1,11 +1,12 @@
 // Lays the brief's explicit values over what the description implies: explicit wins, and the IR records which is which.
+
+import { entityName, resourceName, snakeCase, tableName } from '../../../core/naming.js';
 import type { Brief, BriefEntity } from '../../../schemas/brief.js';
 import type { IR, IREntity, IRField } from '../../../schemas/ir.js';
 import type { Analysis } from './analyze.js';
 import type { RelationFinding } from './detect-relationships.js';
 import { languageOf } from './detect-stack.js';
 import { byDefault, explicit, type Finding, type WarningSink } from './finding.js';
-import { entityName, resourceName, snakeCase, tableName } from './naming.js';
 
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

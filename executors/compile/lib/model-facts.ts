@@ -1,11 +1,12 @@
 // Facts a model read from the description, merged into the rule-based analysis as `origin: llm` findings before the
 // brief's explicit YAML is applied (so the YAML still wins). Each fact must cite text that is really in the
 // description: one that does not is dropped with a warning, never guessed into the IR.
+
+import { resourceName, tableName } from '../../../core/naming.js';
 import type { IREntity, IRField } from '../../../schemas/ir.js';
 import type { ModelFacts } from '../../../schemas/model-facts.js';
 import type { Analysis } from './analyze.js';
 import type { Finding, WarningSink } from './finding.js';
-import { resourceName, tableName } from './naming.js';
 
 type Span = NonNullable<IREntity['span']>;
 

@@ -1,6 +1,7 @@
 // Noun-phrase helpers for the structural patterns: which entity a run of words names, and lists of items.
+
+import { entityName, singularize } from '../../../core/naming.js';
 import { ENTITY_TERMS } from './entity-vocabulary.js';
-import { entityName, singularize } from './naming.js';
 import { readsAsNoun, tokenTags } from './part-of-speech.js';
 import { type Doc, phraseWords } from './text-match.js';
 import { DATA_OF_HEADS, DETERMINERS, GENERIC_NOUNS, LIST_STOP_WORDS, NON_ENTITY_WORDS } from './vocabulary.js';

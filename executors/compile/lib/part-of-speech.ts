@@ -1,7 +1,7 @@
 // Part-of-speech tags for a description's tokens, read once per text with compromise (loaded on first use).
 import { createRequire } from 'node:module';
 import type nlpType from 'compromise';
-import { singularize } from './naming.js';
+import { singularize } from '../../../core/naming.js';
 import type { Doc } from './text-match.js';
 
 export interface TokenTags {

@@ -1,6 +1,7 @@
 // Sentence patterns beyond "has" and "belongs to": many-to-many phrases, subject-verb-object, headings and parentheses.
+
+import { singularize } from '../../../core/naming.js';
 import type { RelationshipKind } from '../../../schemas/common.js';
-import { singularize } from './naming.js';
 import {
   type EntityRef,
   isEntityHead,

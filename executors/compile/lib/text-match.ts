@@ -1,6 +1,7 @@
 // Linear-time text matching for the compiler: tokens with offsets, clause-aware negation, bounded fuzzy word matching.
+
+import { singularize } from '../../../core/naming.js';
 import type { Span } from '../../../schemas/common.js';
-import { singularize } from './naming.js';
 import { isKnownEnglishWord } from './part-of-speech.js';
 
 export interface Token {

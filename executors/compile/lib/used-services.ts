@@ -1,7 +1,8 @@
 // Entities that belong to another service the brief `uses`: inferred mentions of them are references, not tables.
+
+import { resourceName, singularize } from '../../../core/naming.js';
 import type { IREntity, IRRelationship } from '../../../schemas/ir.js';
 import type { WarningSink } from './finding.js';
-import { resourceName, singularize } from './naming.js';
 
 /** Drops inferred entities named like a used service (`uses: [payments]` → no inferred `Payment` table). */
 export function dropEntitiesOfUsedServices(

@@ -1,7 +1,7 @@
 // `qlf compile --provider`: the rule-based IR first, then the model asked for the facts of the description under the
 // JSON Schema of `schemas/model-facts.ts`, its answer held to that schema (repairs bounded by `llm.maxRepairs`), and
 // the brief compiled again with the facts merged. Loaded only when a provider is chosen.
-import type { ResolvedConfig } from '../../../core/config.js';
+
 import { isQlfError, workError } from '../../../core/errors.js';
 import { composePrompt } from '../../../llm/prompts/compose.js';
 import { LlmSession } from '../../../llm/session.js';
@@ -9,6 +9,7 @@ import { parseJsonAnswer } from '../../../llm/soc/index.js';
 import type { LlmMessage } from '../../../llm/types.js';
 import type { ProviderName } from '../../../schemas/llm.js';
 import { modelFactsJsonSchema, modelFactsSchema } from '../../../schemas/model-facts.js';
+import type { ResolvedConfig } from '../../../workspace/config.js';
 import type { UsageReport } from '../../generate/model/usage-report.js';
 import { totalOf } from '../../generate/model/usage-report.js';
 import { type CompileInput, type CompileResult, runCompile } from '../compile.js';

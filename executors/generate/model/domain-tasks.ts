@@ -1,8 +1,9 @@
 // What a model is asked to write: the domain logic a brief asks for that templates cannot write (fraud rules, status
 // transitions, validation rules stated in prose), each as one extension module under `app/domain/` with its tests.
+
+import { snakeCase } from '../../../core/naming.js';
 import type { DomainTask } from '../../../llm/prompts/prompt-view.js';
 import type { IR, IREntity } from '../../../schemas/ir.js';
-import { snakeCase } from '../../compile/lib/naming.js';
 
 export type { DomainTask };
 

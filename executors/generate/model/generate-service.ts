@@ -1,10 +1,10 @@
 // The whole generate step as the CLI, the stage task and the Nx executor call it: the templates' service, plus, when a
 // provider is chosen, the domain modules a model writes on top of it (checked before they are returned).
 
-import type { ResolvedConfig } from '../../../core/config.js';
 import { isQlfError } from '../../../core/errors.js';
 import type { GeneratedTree } from '../../../schemas/generated-tree.js';
 import type { IR } from '../../../schemas/ir.js';
+import type { ResolvedConfig } from '../../../workspace/config.js';
 import { runGenerate } from '../generate.js';
 import { domainTasks } from './domain-tasks.js';
 import type { UsageReport } from './usage-report.js';

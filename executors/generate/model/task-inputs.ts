@@ -4,8 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { listFiles } from '../../../cache/file-tree.js';
 import { canonicalJson } from '../../../core/canonical-json.js';
-import type { ResolvedConfig } from '../../../core/config.js';
 import { resolveInside } from '../../../core/safe-path.js';
+import type { ResolvedConfig } from '../../../workspace/config.js';
 
 export async function modelTaskInputs(config: ResolvedConfig): Promise<(string | Uint8Array)[]> {
   const { provider, model, fallback } = config.generate;

@@ -2,11 +2,11 @@
 // PackageInput, and turns the workspace config into a PackageContext (signing key from config, else QLF_SIGNING_KEY).
 import { access, readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import type { ResolvedConfig } from '../../../core/config.js';
 import { inputError } from '../../../core/errors.js';
 import { buildResultSchema } from '../../../schemas/build-result.js';
 import { irSchema } from '../../../schemas/ir.js';
 import { verifyReportSchema } from '../../../schemas/verify-report.js';
+import type { ResolvedConfig } from '../../../workspace/config.js';
 import type { PackageContext, PackageInput } from '../package.js';
 
 /** Build outputs worth shipping; `context.tar` is left out (it repeats `source/`; build.json pins its digest). */

@@ -1,9 +1,9 @@
 // Finds the workspace root and loads `qlf.config.ts` (through jiti, so users write TypeScript), validated by zod.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { inputError } from '../core/errors.js';
+import { zodIssues } from '../core/zod-issues.js';
 import { configSchema, type QlfConfig, type RemoteCacheConfig, remoteCacheUrlProblem } from '../schemas/config.js';
-import { inputError } from './errors.js';
-import { zodIssues } from './zod-issues.js';
 
 export const CONFIG_FILES = ['qlf.config.ts', 'qlf.config.mts', 'qlf.config.js', 'qlf.config.mjs', 'qlf.config.json'];
 

@@ -1,8 +1,8 @@
 // Where a brief's service lives: its working copy, the user's source, committed beside the brief. By default
 // `<brief folder>/service/`; `generate.serviceDir` in qlf.config.ts names another folder, relative to the brief's.
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { inputError } from '../core/errors.js';
 import type { ResolvedConfig } from './config.js';
-import { inputError } from './errors.js';
 
 /** Where the last generated tree of each brief is kept on this machine (a cache of the merge base, never committed). */
 export function localBaseDir(config: Pick<ResolvedConfig, 'root'>, name: string): string {

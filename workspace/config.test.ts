@@ -2,8 +2,8 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { QlfError } from '../core/errors.js';
 import { loadConfig, resolveRemoteCacheEnv } from './config.js';
-import { QlfError } from './errors.js';
 
 async function workspace(config?: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'qlf-config-'));
