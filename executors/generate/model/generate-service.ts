@@ -1,7 +1,7 @@
 // The whole generate step as the CLI, the stage task and the Nx executor call it: the templates' service, plus, when a
 // provider is chosen, the domain modules a model writes on top of it (checked before they are returned).
 
-import { isQlfError } from '../../../core/errors.js';
+import { withTemplateFallback } from '../../../llm/fallback.js';
 import type { GeneratedTree } from '../../../schemas/generated-tree.js';
 import type { IR } from '../../../schemas/ir.js';
 import type { ResolvedConfig } from '../../../workspace/config.js';
@@ -34,13 +34,14 @@ export async function generateService(ir: IR, options: GenerateServiceOptions): 
     return { tree, usage: { provider, calls: [], totalUsd: 0, note: 'no domain logic to write' } };
   }
   const { writeWithModel } = await import('./write-with-model.js');
-  try {
-    return await writeWithModel(ir, tree, tasks, options);
-  } catch (error) {
-    // A missing key or an unknown model is the user's to fix: never hidden by the fallback.
-    if (config.generate.fallback !== 'template' || (isQlfError(error) && error.kind === 'input')) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    options.log(`fallback: the template-only service is kept; the model's domain modules were not written (${reason})`);
-    return { tree, usage: { provider, calls: [], totalUsd: 0, fallback: reason } };
-  }
+  return withTemplateFallback(
+    config.generate.fallback,
+    () => writeWithModel(ir, tree, tasks, options),
+    (reason) => {
+      options.log(
+        `fallback: the template-only service is kept; the model's domain modules were not written (${reason})`,
+      );
+      return { tree, usage: { provider, calls: [], totalUsd: 0, fallback: reason } };
+    },
+  );
 }

@@ -3,7 +3,7 @@ import { isQlfError } from '../../../core/errors.js';
 import { formatFileAnswer, parseFileAnswer } from '../../../llm/soc/index.js';
 import { DOMAIN_ANSWER_POLICY } from '../../../llm/soc/policy.js';
 import type { LlmMessage } from '../../../llm/types.js';
-import { sampleIr } from '../lib/sample-ir.js';
+import { shopIr } from '../../../testing/sample-irs.js';
 import type { ModelCheck, ModelFile } from './check-model-files.js';
 import { type ModelAnswer, withModelFiles, writeDomainModules } from './write-domain.js';
 
@@ -40,7 +40,7 @@ function input(answers: string[], checks: ModelCheck[] = [], maxRepairs = 2) {
   const script = scripted(answers);
   const log: string[] = [];
   const run = writeDomainModules({
-    ir: sampleIr(),
+    ir: shopIr(),
     tree: { name: 's', files: [], agents: [] },
     caller: script.caller,
     prompt: 'write the rules',

@@ -2,6 +2,7 @@
 // checks, and send every rejection back (bounded) before giving up. Nothing the model wrote leaves this function
 // unless it passed both.
 import { workError } from '../../../core/errors.js';
+import { askWithRepairs, type Rejection, type Verdict } from '../../../llm/repair-loop.js';
 import type { LlmMessage } from '../../../llm/types.js';
 import type { GeneratedFile, GeneratedTree } from '../../../schemas/generated-tree.js';
 import type { IR } from '../../../schemas/ir.js';
@@ -20,14 +21,6 @@ export interface ModelCaller {
   remember(messages: LlmMessage[], answer: ModelAnswer): Promise<void>;
 }
 
-/** A rejection of one answer: the contract's or the checks'. */
-export interface Rejection {
-  code: string;
-  excerpt: string;
-  /** What the model is told on a repair attempt. */
-  feedback: string;
-}
-
 export interface WriteDomainInput {
   ir: IR;
   tree: GeneratedTree;
@@ -35,7 +28,7 @@ export interface WriteDomainInput {
   /** The composed prompt's user message. */
   prompt: string;
   maxRepairs: number;
-  /** Parses an answer under the contract; throws a rejection (anything with `code`, `excerpt`, `feedback()`). */
+  /** Parses an answer under the contract; throws a `SocRejection` when it breaks it. */
   parse(text: string): ModelFile[];
   check(files: ModelFile[]): Promise<ModelCheck>;
   /** Name the files carry as their agent, e.g. `model:openai/gpt-4.1`. */
@@ -47,12 +40,6 @@ export interface WriteDomainResult {
   files: GeneratedFile[];
   /** Every rejected answer, in order. */
   rejections: Rejection[];
-}
-
-function asRejection(error: unknown): Rejection | undefined {
-  const e = error as { code?: unknown; excerpt?: unknown; feedback?: unknown };
-  if (typeof e?.code !== 'string' || !e.code.startsWith('E_SOC_') || typeof e.feedback !== 'function') return undefined;
-  return { code: e.code, excerpt: String(e.excerpt ?? ''), feedback: (e.feedback as () => string).call(error) };
 }
 
 function checkRejection(problems: string[]): Rejection {
@@ -69,47 +56,31 @@ function checkRejection(problems: string[]): Rejection {
 }
 
 export async function writeDomainModules(input: WriteDomainInput): Promise<WriteDomainResult> {
-  const messages: LlmMessage[] = [{ role: 'user', content: input.prompt }];
-  const rejections: Rejection[] = [];
-  for (let attempt = 0; attempt <= input.maxRepairs; attempt++) {
-    const answer = await input.caller.complete(messages);
-    let rejection: Rejection | undefined;
-    let files: ModelFile[] = [];
-    try {
-      files = input.parse(answer.text);
-    } catch (error) {
-      rejection = asRejection(error);
-      if (!rejection) throw error;
-    }
-    if (!rejection) {
+  const { value: files, rejections } = await askWithRepairs({
+    prompt: input.prompt,
+    maxRepairs: input.maxRepairs,
+    ask: (messages) => input.caller.complete(messages),
+    async accept(answer, messages): Promise<Verdict<GeneratedFile[]>> {
+      const files = input.parse(answer.text);
       const checked = await input.check(files);
       if (checked.ok === 'skipped') {
         throw workError('E_MODEL_UNCHECKED', `the model's files could not be checked: ${checked.reason}`, {
           hint: 'Install Python with the service modules (see the README) or set QLF_PYTHON; unchecked model code is never written.',
         });
       }
-      if (checked.ok) {
-        await input.caller.remember(messages, answer);
-        const extra = files.map((f) => ({ path: f.path, content: f.content, mode: 0o644, agent: input.agent }));
-        if (!extra.some((f) => f.path === 'app/domain/__init__.py')) {
-          extra.push({ path: 'app/domain/__init__.py', content: '', mode: 0o644, agent: input.agent });
-        }
-        return { files: extra, rejections };
+      if (!checked.ok) return { ok: false, rejection: checkRejection(checked.problems) };
+      await input.caller.remember(messages, answer);
+      const extra = files.map((f) => ({ path: f.path, content: f.content, mode: 0o644, agent: input.agent }));
+      if (!extra.some((f) => f.path === 'app/domain/__init__.py')) {
+        extra.push({ path: 'app/domain/__init__.py', content: '', mode: 0o644, agent: input.agent });
       }
-      rejection = checkRejection(checked.problems);
-    }
-    rejections.push(rejection);
-    input.log(`model answer ${attempt + 1} rejected (${rejection.code}): ${rejection.excerpt.slice(0, 160)}`);
-    messages.push({ role: 'assistant', content: answer.text }, { role: 'user', content: rejection.feedback });
-  }
-  const last = rejections[rejections.length - 1];
-  throw workError(
-    'E_MODEL_REJECTED',
-    `the model's answer was rejected ${rejections.length} times; last: ${last?.code} ${JSON.stringify(last?.excerpt.slice(0, 200))}`,
-    {
-      hint: 'Nothing was written. Try another model (--model), raise llm.maxRepairs, or keep the template-only service with --fallback template.',
+      return { ok: true, value: extra };
     },
-  );
+    log: input.log,
+    subject: "the model's domain modules",
+    hint: 'Nothing was written. Try another model (--model), raise llm.maxRepairs, or keep the template-only service with --fallback template.',
+  });
+  return { files, rejections };
 }
 
 /**
