@@ -1,8 +1,7 @@
 // What `qlf run` spent on models: per brief and in total, read from the `llm-usage.json` each generate task that
 // really ran wrote. A task served from the cache made no call and costs nothing now.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { UsageReport } from '../../executors/generate/model/usage-report.js';
+import { readUsageReport, type UsageReport } from '../../executors/generate/model/usage-report.js';
 import type { TaskResult } from '../../graph/events.js';
 import { LLM_USAGE } from '../../graph/stage-tasks/generate.js';
 import { formatUsd } from '../../llm/cost/cost.js';
@@ -18,10 +17,8 @@ export async function runCost(tasks: readonly TaskResult[], config: ResolvedConf
   const briefs: RunCost['briefs'] = [];
   for (const task of tasks) {
     if (task.stage !== 'generate' || task.status !== 'success') continue;
-    const text = await readFile(join(config.outDir, task.brief, LLM_USAGE), 'utf8').catch(() => undefined);
-    if (text === undefined) continue;
-    const usage = JSON.parse(text) as UsageReport;
-    if (usage.provider !== 'templates') briefs.push({ brief: task.brief, usage });
+    const usage = await readUsageReport(join(config.outDir, task.brief, LLM_USAGE));
+    if (usage && usage.provider !== 'templates') briefs.push({ brief: task.brief, usage });
   }
   if (briefs.length === 0) return undefined;
   const micro = briefs.reduce((n, b) => n + Math.round(b.usage.totalUsd * 1e6), 0);

@@ -4,6 +4,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { entryDirOf } from '../../cache/entry-layout.js';
+import { readUsageReport } from '../../executors/generate/model/usage-report.js';
+import { GENERATED_LOCK, LLM_USAGE } from '../../graph/stages.js';
 import type { LlmCallRecord } from '../../llm/session.js';
 import type { BuildResult } from '../../schemas/build-result.js';
 import type { GenerationLock } from '../../schemas/generation-lock.js';
@@ -28,13 +30,11 @@ export interface GenerateFacts {
   calls: LlmCallRecord[];
 }
 
-/** `generated.lock.json` and `llm-usage.json` of a generate task. */
+/** The generation lock and the usage report (`llm-usage.json`) of a generate task. */
 export async function readGenerateFacts(briefDir: string): Promise<GenerateFacts | undefined> {
-  const lock = await readJson<GenerationLock>(join(briefDir, 'generated.lock.json'));
+  const lock = await readJson<GenerationLock>(join(briefDir, GENERATED_LOCK));
   if (!lock?.files) return undefined;
-  const usage = await readJson<{ provider?: string; calls?: LlmCallRecord[]; fallback?: string }>(
-    join(briefDir, 'llm-usage.json'),
-  );
+  const usage = await readUsageReport(join(briefDir, LLM_USAGE));
   const provider = usage?.provider ?? lock.generator?.provider ?? 'templates';
   return {
     files: Object.keys(lock.files).length,
