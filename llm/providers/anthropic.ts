@@ -7,7 +7,7 @@ import Anthropic, {
 } from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming } from '@anthropic-ai/sdk/resources/messages';
 import type { LlmRequest, LlmResponse, StopReason } from '../types.js';
-import type { ProviderAdapter, ProviderCall } from './index.js';
+import { type ProviderAdapter, type ProviderCall, sdkFailureOf } from './adapter.js';
 
 export interface AnthropicAdapterOptions {
   apiKey: string;
@@ -15,6 +15,7 @@ export interface AnthropicAdapterOptions {
 }
 
 /** Error types Anthropic sends in an `error` event once the stream has started. */
+const ANTHROPIC_ERRORS = { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError };
 const STREAM_ERROR_KIND = { overloaded_error: 'server', api_error: 'server', rate_limit_error: 'rate-limit' } as const;
 
 export function createAnthropicAdapter(options: AnthropicAdapterOptions): ProviderAdapter {
@@ -89,19 +90,14 @@ function stopReasonOf(stop: string | null): StopReason {
 }
 
 function failureOf(error: unknown, call: ProviderCall): unknown {
-  // An abort is a time limit or the caller stopping: `createProvider` knows which.
-  if (error instanceof APIUserAbortError) return error;
-  if (error instanceof APIConnectionTimeoutError)
-    return call.failure('timeout', 'the SDK timed out the connection', error);
-  if (error instanceof APIConnectionError)
-    return call.failure('network', `the connection failed (${error.message})`, error);
-  if (error instanceof APIError) {
-    const detail = error.apiMessage ?? error.message;
-    if (typeof error.status === 'number') {
-      return call.httpFailure(error.status, detail, (name) => error.headers?.get(name), error);
-    }
-    const kind = STREAM_ERROR_KIND[error.type as keyof typeof STREAM_ERROR_KIND] ?? 'server';
-    return call.failure(kind, `the stream reported ${error.type ?? 'an error'}: ${detail}`, error);
-  }
-  return error;
+  return sdkFailureOf(
+    error,
+    call,
+    ANTHROPIC_ERRORS,
+    (cause) => cause.apiMessage ?? cause.message,
+    (cause, detail) => {
+      const kind = STREAM_ERROR_KIND[cause.type as keyof typeof STREAM_ERROR_KIND] ?? 'server';
+      return call.failure(kind, `the stream reported ${cause.type ?? 'an error'}: ${detail}`, cause);
+    },
+  );
 }

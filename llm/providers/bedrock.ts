@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import { inputError } from '../../core/errors.js';
 import type { LlmFailureKind, LlmRequest, LlmResponse, StopReason } from '../types.js';
-import type { ProviderAdapter, ProviderCall } from './index.js';
+import type { ProviderAdapter, ProviderCall } from './adapter.js';
 
 /** How the client signs in: a Bedrock API key, an access key pair, or the standard AWS credential chain. */
 export type BedrockAccess =

@@ -2,6 +2,7 @@
 import { inputError, isQlfError } from '../../core/errors.js';
 import type { ProviderName, ProviderSettings } from '../../schemas/llm.js';
 import { LlmCallError, type LlmFailureKind, type LlmProvider, type LlmRequest, type LlmResponse } from '../types.js';
+import type { HeaderLookup, ProviderAdapter, ProviderCall } from './adapter.js';
 import { createAnthropicAdapter } from './anthropic.js';
 import { type BedrockAccess, createBedrockAdapter } from './bedrock.js';
 import { keyVariableOf } from './key-variable.js';
@@ -19,31 +20,14 @@ export interface ProviderOptions {
 }
 
 /** One call in flight, as an SDK adapter sees it. */
-export interface ProviderCall {
-  /** Aborts when a time limit passes or the caller's `request.signal` aborts; give it to the SDK. */
-  readonly signal: AbortSignal;
-  /** `fetch` that counts every byte received as progress, for SDKs built on fetch. */
-  readonly fetch: typeof fetch;
-  /** Counts as progress, for SDKs whose bytes cannot be watched (Bedrock's events). */
-  touch(): void;
-  /** The typed failure for an HTTP status, with the wait the server asked for. */
-  httpFailure(status: number, detail: string, header: HeaderLookup, cause?: unknown): LlmCallError;
-  failure(kind: LlmFailureKind, detail: string, cause?: unknown): LlmCallError;
-}
-
-export type HeaderLookup = (name: string) => string | null | undefined;
-
-/** What each SDK module implements; `createProvider` adds the time limits and the error rules. */
-export interface ProviderAdapter {
-  complete(request: LlmRequest, call: ProviderCall): Promise<LlmResponse>;
-}
+export type { HeaderLookup, ProviderAdapter, ProviderCall } from './adapter.js';
 
 const OPENAI_URL = 'https://api.openai.com/v1';
 const ANTHROPIC_URL = 'https://api.anthropic.com';
 
-/** A GA version of the Azure OpenAI inference API; `llm.providers.azure.apiVersion` (or OPENAI_API_VERSION) overrides it. */
 export { keyVariableOf } from './key-variable.js';
 
+/** A GA version of the Azure OpenAI inference API; `llm.providers.azure.apiVersion` (or OPENAI_API_VERSION) overrides it. */
 export const AZURE_API_VERSION = '2024-10-21';
 
 /**

@@ -8,7 +8,9 @@ import OpenAI, {
 } from 'openai';
 import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { LlmRequest, LlmResponse, StopReason } from '../types.js';
-import type { ProviderAdapter, ProviderCall } from './index.js';
+import { type ProviderAdapter, type ProviderCall, sdkFailureOf } from './adapter.js';
+
+const OPENAI_ERRORS = { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError };
 
 export interface OpenAiAdapterOptions {
   apiKey: string;
@@ -115,21 +117,10 @@ function stopReasonOf(finish: string): StopReason {
 }
 
 function failureOf(error: unknown, call: ProviderCall): unknown {
-  // An abort is a time limit or the caller stopping: `createProvider` knows which.
-  if (error instanceof APIUserAbortError) return error;
-  if (error instanceof APIConnectionTimeoutError)
-    return call.failure('timeout', 'the SDK timed out the connection', error);
-  if (error instanceof APIConnectionError)
-    return call.failure('network', `the connection failed (${error.message})`, error);
-  if (error instanceof APIError) {
-    const detail = apiMessage(error);
-    if (typeof error.status === 'number') {
-      return call.httpFailure(error.status, detail, (name) => error.headers?.get(name), error);
-    }
+  return sdkFailureOf(error, call, OPENAI_ERRORS, apiMessage, (cause, detail) =>
     // An `error` object in the middle of the stream: the server gave up after it had started answering.
-    return call.failure('server', `the stream reported an error: ${detail}`, error);
-  }
-  return error;
+    call.failure('server', `the stream reported an error: ${detail}`, cause),
+  );
 }
 
 function apiMessage(error: APIError): string {
