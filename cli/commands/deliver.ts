@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { inputError } from '../../core/errors.js';
-import { parseChannel } from '../../executors/package/delivery/channel.js';
 import { deliverCapsule } from '../../executors/package/delivery/deliver.js';
+import { parseChannel } from '../../executors/package/delivery/parse-channel.js';
 import { defineCommand } from '../command.js';
 
 export default defineCommand({

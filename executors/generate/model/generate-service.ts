@@ -2,26 +2,10 @@
 // provider is chosen, the domain modules a model writes on top of it (checked before they are returned).
 
 import { withTemplateFallback } from '../../../llm/fallback.js';
-import type { GeneratedTree } from '../../../schemas/generated-tree.js';
 import type { IR } from '../../../schemas/ir.js';
-import type { ResolvedConfig } from '../../../workspace/config.js';
 import { runGenerate } from '../generate.js';
 import { domainTasks } from './domain-tasks.js';
-import type { UsageReport } from './usage-report.js';
-
-export interface GenerateServiceOptions {
-  config: ResolvedConfig;
-  env?: NodeJS.ProcessEnv;
-  /** The brief's name, for the usage ledger. */
-  brief?: string;
-  log(line: string): void;
-}
-
-export interface GeneratedService {
-  tree: GeneratedTree;
-  /** Who wrote what: `templates`, or the provider and model (and what the calls cost). */
-  usage: UsageReport;
-}
+import type { GeneratedService, GenerateServiceOptions } from './service-options.js';
 
 export async function generateService(ir: IR, options: GenerateServiceOptions): Promise<GeneratedService> {
   const tree = await runGenerate(ir);
@@ -45,3 +29,5 @@ export async function generateService(ir: IR, options: GenerateServiceOptions): 
     },
   );
 }
+
+export type { GeneratedService, GenerateServiceOptions } from './service-options.js';

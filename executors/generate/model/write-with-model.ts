@@ -9,7 +9,7 @@ import type { IR } from '../../../schemas/ir.js';
 import type { ProviderName } from '../../../schemas/llm.js';
 import { checkModelFiles } from './check-model-files.js';
 import type { DomainTask } from './domain-tasks.js';
-import type { GeneratedService, GenerateServiceOptions } from './generate-service.js';
+import type { GeneratedService, GenerateServiceOptions } from './service-options.js';
 import { totalOf } from './usage-report.js';
 import { type ModelAnswer, withModelFiles, writeDomainModules } from './write-domain.js';
 

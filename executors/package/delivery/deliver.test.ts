@@ -7,9 +7,10 @@ import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Capsule, parseChannel } from './channel.js';
+import type { Capsule } from './channel.js';
 import { deliverCapsule } from './deliver.js';
 import { CAPSULE_ARTIFACT_TYPE } from './oci-channel.js';
+import { parseChannel } from './parse-channel.js';
 
 function capsule(text = 'capsule bytes'): Capsule {
   const bytes = new TextEncoder().encode(text);
