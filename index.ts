@@ -1,4 +1,5 @@
-// qlf's public API: the config helper, the schemas and their types, and the pure stage functions.
+// qlf's public API (`import { defineConfig } from 'qlf'`): the config helper, the schemas and their types, the stage
+// names and the coded error. A user's qlf.config.ts imports `defineConfig` from here, so it stays light: no stage code.
 
 export type { QlfIssue } from './core/errors.js';
 export { QlfError } from './core/errors.js';

@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPython } from '../core/python.js';
 import { type RunningApp, startApp } from '../executors/verify/lib/app-server.js';
 import { type DatabaseServer, startDatabaseServer } from '../executors/verify/lib/database-server.js';
+import { childEnv } from '../executors/verify/lib/process.js';
+import { serviceEnv } from '../executors/verify/lib/service-env.js';
 import {
   createBody,
   type GeneratedService,
@@ -17,9 +19,7 @@ import {
   requiredParents,
   standaloneEntity,
   updatableField,
-} from '../executors/verify/lib/generated-service.js';
-import { childEnv } from '../executors/verify/lib/process.js';
-import { serviceEnv } from '../executors/verify/lib/service-env.js';
+} from '../executors/verify/testing/generated-service.js';
 import type { IREntity } from '../schemas/ir.js';
 
 const b64 = (raw: Buffer) => raw.toString('base64url');

@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { affectedBriefs } from './affected.js';
-import { makeWorkspace, removeWorkspaces } from './test-workspace.js';
+import { builtinOverlayDir } from '../overlays/lib/builtin-overlay-dir.js';
+import { affectedBriefs, briefsAffectedBy, isOverlayFile } from './affected.js';
+import { discoverBriefs } from './discover-briefs.js';
+import { makeWorkspace, removeWorkspaces } from './testing/workspace.js';
 
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.email=qlf@example.invalid', '-c', 'user.name=qlf', ...args], { cwd, stdio: 'pipe' });
@@ -71,5 +73,50 @@ describe('affectedBriefs', () => {
       code: 'E_AFFECTED_GIT',
       kind: 'input',
     });
+  });
+});
+
+describe('briefsAffectedBy (what `qlf watch` re-runs for saved files)', () => {
+  it.each([
+    ['nothing qlf reads', ['notes.txt'], []],
+    ['a brief file, with its users', ['briefs/payments/brief.qlf.yaml'], ['orders', 'payments']],
+    ['a file of a working copy', ['briefs/users/service/app/main.py'], ['users']],
+    ['a workspace overlay: the briefs that applied it', ['my-overlays/hospital.yaml'], ['clinic']],
+    ['a file in a subfolder of an overlay folder (not an overlay)', ['my-overlays/old/hospital.yaml'], []],
+    ['a built-in overlay', [join(builtinOverlayDir(), 'gdpr.yaml')], ['orders', 'users']],
+    ['the config file: every brief', ['qlf.config.json'], ['clinic', 'orders', 'payments', 'users']],
+  ])('%s', async (_, saved, expected) => {
+    const ws = await makeWorkspace(
+      {
+        payments: 'name: payments\n',
+        orders: 'name: orders\nuses: [payments]\n',
+        users: 'name: users\n',
+        clinic: 'name: clinic\n',
+      },
+      `${JSON.stringify({ briefs: ['briefs/**/brief.qlf.yaml'], overlays: { dirs: ['my-overlays'] } })}\n`,
+    );
+    await irWith(ws.root, 'payments', []);
+    await irWith(ws.root, 'orders', ['gdpr']);
+    await irWith(ws.root, 'users', ['gdpr']);
+    await irWith(ws.root, 'clinic', ['hospital']);
+    const config = await ws.config();
+    const files = saved.map((file) => resolve(ws.root, file));
+    expect(await briefsAffectedBy(config, await discoverBriefs(config), files)).toEqual(expected);
+  });
+
+  it('always includes a brief never compiled', async () => {
+    const ws = await makeWorkspace({ fresh: 'name: fresh\n', old: 'name: old\n' });
+    await irWith(ws.root, 'old', []);
+    const config = await ws.config();
+    expect(await briefsAffectedBy(config, await discoverBriefs(config), [join(ws.root, 'x.txt')])).toEqual(['fresh']);
+  });
+
+  it('knows an overlay file by its folder and extension', async () => {
+    const ws = await makeWorkspace({}, `${JSON.stringify({ overlays: { dirs: ['my-overlays'] } })}\n`);
+    const config = await ws.config();
+    expect(isOverlayFile(config, join(ws.root, 'my-overlays', 'team.yml'))).toBe(true);
+    expect(isOverlayFile(config, join(ws.root, 'my-overlays', 'team.json'))).toBe(false);
+    expect(isOverlayFile(config, join(ws.root, 'elsewhere', 'team.yaml'))).toBe(false);
+    expect(isOverlayFile(config, join(builtinOverlayDir(), 'pci.yaml'))).toBe(true);
   });
 });

@@ -1,12 +1,13 @@
-// `--affected`: which briefs a change touches. A brief is affected when its file or its working copy changed, when an
-// overlay it applied (read from its last IR) changed, when it was never compiled, or when the config changed (then all are); plus every
-// brief that uses an affected one, transitively.
+// Which briefs a change touches, for `qlf run --affected` (files changed since a git ref) and `qlf watch` (files
+// saved): a brief whose file or working copy changed, whose last IR applied a changed overlay, or that was never
+// compiled; every brief when the config changed; plus every brief that uses an affected one, transitively.
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { basename, extname, join, resolve, sep } from 'node:path';
+import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { inputError } from '../core/errors.js';
-import { packagePath } from '../core/package-info.js';
+import { builtinOverlayDir } from '../overlays/lib/builtin-overlay-dir.js';
+import type { BriefRef } from '../workspace/briefs.js';
 import type { ResolvedConfig } from '../workspace/config.js';
 import { serviceDirOf } from '../workspace/working-copy.js';
 import { discoverBriefs } from './discover-briefs.js';
@@ -48,60 +49,83 @@ export async function changedFiles(root: string, base: string): Promise<string[]
   return [...files].sort();
 }
 
-async function overlayName(file: string): Promise<string> {
-  try {
-    // Loaded here: `qlf run` imports this module, and a run without --affected never parses YAML.
-    const { parse } = await import('yaml');
-    const data = parse(await readFile(file, 'utf8')) as { name?: unknown } | null;
-    if (data && typeof data.name === 'string') return data.name;
-  } catch {
-    // deleted or unreadable: fall back to the file name
-  }
-  return basename(file, extname(file)).replace(/\.overlay$/, '');
+/** Whether `file` is an overlay qlf reads: a YAML file directly in the built-in catalogue or an overlay folder. */
+export function isOverlayFile(config: Pick<ResolvedConfig, 'overlays'>, file: string): boolean {
+  const dir = dirname(file);
+  return /\.ya?ml$/.test(file) && (dir === builtinOverlayDir() || config.overlays.dirs.some((d) => resolve(d) === dir));
 }
 
-/** Names of the affected briefs, sorted. */
-export async function affectedBriefs(options: AffectedOptions): Promise<string[]> {
-  const { config } = options;
-  const briefs = await discoverBriefs(config);
-  const changed = await changedFiles(config.root, options.base);
-  const isUnder = (file: string, dir: string) => file.startsWith(`${resolve(dir)}${sep}`);
-  if (config.configFile && changed.includes(resolve(config.configFile))) return briefs.map((b) => b.name);
-  const overlayDirs = [packagePath('overlays'), ...config.overlays.dirs];
-  const changedOverlayFiles = changed.filter(
-    (file) => overlayDirs.some((dir) => isUnder(file, dir)) && /\.(ya?ml|json)$/.test(file),
-  );
-  const changedOverlays = new Set(await Promise.all(changedOverlayFiles.map(overlayName)));
-  const affected = new Set<string>();
-  for (const brief of briefs) {
-    if (changed.includes(brief.file)) {
-      affected.add(brief.name);
-      continue;
-    }
-    // An edit to its working copy (the service's source) re-runs the stages that read it.
-    const service = serviceDirOf(config, brief.file);
-    if (changed.some((file) => isUnder(file, service))) {
-      affected.add(brief.name);
-      continue;
-    }
-    try {
-      const ir = JSON.parse(await readFile(join(briefOutDir(config, brief.name), 'ir.json'), 'utf8')) as {
-        overlays?: { applied?: { name: string }[] };
-      };
-      if ((ir.overlays?.applied ?? []).some((overlay) => changedOverlays.has(overlay.name))) affected.add(brief.name);
-    } catch {
-      affected.add(brief.name); // never compiled (or its IR is unreadable): it has to run
-    }
+/** The overlay an overlay file holds: its file name without the extension (the registry refuses any other name). */
+const overlayName = (file: string) => basename(file, extname(file));
+
+/** Names of the overlays the brief's last IR applied; undefined when it was never compiled (or its IR is unreadable). */
+async function lastApplied(config: ResolvedConfig, brief: BriefRef): Promise<string[] | undefined> {
+  try {
+    const ir = JSON.parse(await readFile(join(briefOutDir(config, brief.name), 'ir.json'), 'utf8')) as {
+      overlays?: { applied?: { name: string }[] };
+    };
+    return (ir.overlays?.applied ?? []).map((overlay) => overlay.name);
+  } catch {
+    return undefined;
   }
-  let grew = true;
-  while (grew) {
+}
+
+/** Whether one of `changed` is in the brief's working copy (an edit there re-runs the stages that read it). */
+function inWorkingCopy(config: ResolvedConfig, brief: BriefRef, changed: readonly string[]): boolean {
+  let service: string;
+  try {
+    service = `${serviceDirOf(config, brief.file)}${sep}`;
+  } catch {
+    return false; // a bad generate.serviceDir is reported by the stage that writes the working copy
+  }
+  return changed.some((file) => file.startsWith(service));
+}
+
+/** `names` plus every brief that uses one of them, transitively; sorted. */
+function withDependents(briefs: readonly BriefRef[], names: Iterable<string>): string[] {
+  const selected = new Set(names);
+  for (let grew = true; grew; ) {
     grew = false;
     for (const brief of briefs) {
-      if (!affected.has(brief.name) && brief.uses.some((used) => affected.has(used))) {
-        affected.add(brief.name);
+      if (!selected.has(brief.name) && brief.uses.some((used) => selected.has(used))) {
+        selected.add(brief.name);
         grew = true;
       }
     }
   }
-  return [...affected].sort();
+  return [...selected].sort();
+}
+
+/**
+ * Names of the `briefs` that the `changed` files (absolute) affect, and the briefs that use them, sorted: a brief whose
+ * file or working copy changed, or whose last IR applied a changed overlay, or that was never compiled; every brief
+ * when the config file changed.
+ */
+export async function briefsAffectedBy(
+  config: ResolvedConfig,
+  briefs: readonly BriefRef[],
+  changed: readonly string[],
+): Promise<string[]> {
+  const files = new Set(changed);
+  if (config.configFile && files.has(resolve(config.configFile))) return briefs.map((b) => b.name).sort();
+  const overlays = new Set(changed.filter((file) => isOverlayFile(config, file)).map(overlayName));
+  const affected = await Promise.all(
+    briefs.map(async (brief) => {
+      if (files.has(brief.file) || inWorkingCopy(config, brief, changed)) return true;
+      const applied = await lastApplied(config, brief);
+      // never compiled: it has to run
+      return applied === undefined || applied.some((name) => overlays.has(name));
+    }),
+  );
+  return withDependents(
+    briefs,
+    briefs.filter((_, i) => affected[i]).map((brief) => brief.name),
+  );
+}
+
+/** Names of the briefs affected by what changed since `base` (committed, staged, unstaged and untracked), sorted. */
+export async function affectedBriefs(options: AffectedOptions): Promise<string[]> {
+  const { config } = options;
+  const [briefs, changed] = await Promise.all([discoverBriefs(config), changedFiles(config.root, options.base)]);
+  return briefsAffectedBy(config, briefs, changed);
 }

@@ -1,47 +1,17 @@
-// Finds the workspace's briefs with the config globs and reads each one's `name` and `uses` (cheaply: YAML only, no
-// schema validation, which is compile's job; and with `index`, only for briefs whose stat stamp changed).
+// The engine's brief discovery: the workspace's brief finder and reader (`workspace/briefs.ts`), with an index that
+// spares a run re-reading briefs whose stat stamp did not change.
 import { readFileSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
-import { glob } from 'tinyglobby';
+import { join, relative, sep } from 'node:path';
 import { stampOf } from '../cache/file-stamp.js';
 import { writeFileReplacing } from '../cache/write-replacing.js';
-import { inputError } from '../core/errors.js';
+import { assertUniqueNames, type BriefRef, findBriefFiles, readBriefRef } from '../workspace/briefs.js';
 import type { ResolvedConfig } from '../workspace/config.js';
 import { serviceDirOf } from '../workspace/working-copy.js';
-import type { BriefRef } from './stage-task.js';
 
 /** The order `localeCompare` gives, from one collator instead of one per comparison. */
 const byLocale = new Intl.Collator();
 
-function toPosix(path: string): string {
-  return path.split(sep).join('/');
-}
-
-/** Reads `name` and `uses` from a brief file; a brief without a name is an input error with its place. */
-export async function readBriefRef(file: string, root: string): Promise<BriefRef> {
-  const text = await readFile(file, 'utf8');
-  const shown = toPosix(relative(root, file)) || file;
-  // Loaded on first use: a warm run takes every brief's name and uses from the index and never parses one. The same
-  // reader as compile's, so a brief too deep, too large or not plain data is refused here with compile's message.
-  const { parseBriefYaml } = await import('../core/brief-yaml.js');
-  const data = parseBriefYaml(text, shown).data as { name?: unknown; uses?: unknown } | null;
-  if (!data || typeof data.name !== 'string' || data.name === '') {
-    throw inputError('E_BRIEF_NAME', `${shown} has no \`name\``, {
-      issues: [
-        {
-          code: 'E_BRIEF_NAME',
-          message: 'the brief has no `name`',
-          file: shown,
-          line: 1,
-          hint: 'Add `name: my-service` (a DNS-1123 label) at the top of the brief.',
-        },
-      ],
-    });
-  }
-  const uses = Array.isArray(data.uses) ? data.uses.filter((u): u is string => typeof u === 'string') : [];
-  return { name: data.name, file, uses: [...new Set(uses)].sort() };
-}
+const toPosix = (path: string) => path.split(sep).join('/');
 
 interface IndexedBrief {
   stamp: string;
@@ -124,55 +94,24 @@ function workingCopyGlobs(config: ResolvedConfig, briefs: readonly string[]): st
 
 /**
  * Every brief matched by `config.briefs` (minus `config.ignore`), sorted by name. With `paths` (files or folders,
- * relative to `cwd`), only briefs at or under one of them. Two briefs with one name is an input error naming both.
- * With `index`, `name` and `uses` of unchanged briefs come from `.qlf/brief-index.json` (kept up to date) instead of
- * parsing them: for runs over every brief; a narrowed discovery leaves the index alone.
+ * relative to `cwd`), only the briefs `findBriefFiles` finds there. Two briefs with one name is an input error naming
+ * both. With `index`, `name` and `uses` of unchanged briefs come from `.qlf/brief-index.json` (kept up to date) instead
+ * of parsing them: for runs over every brief; a narrowed discovery leaves the index alone.
  */
 export async function discoverBriefs(
   config: ResolvedConfig,
   options: { paths?: string[]; cwd?: string; index?: boolean } = {},
 ): Promise<BriefRef[]> {
   const index = options.index && !options.paths?.length ? new BriefIndex(config.root) : undefined;
-  const files = await glob(config.briefs, {
-    cwd: config.root,
-    ignore: [...config.ignore, ...(index ? workingCopyGlobs(config, index.files()) : [])],
-    absolute: true,
-    onlyFiles: true,
+  const files = await findBriefFiles(config, {
+    paths: options.paths,
+    cwd: options.cwd,
+    ignore: index ? workingCopyGlobs(config, index.files()) : [],
   });
-  let selected = files.map((file) => resolve(file)).sort();
-  if (options.paths && options.paths.length > 0) {
-    const cwd = options.cwd ?? process.cwd();
-    const wanted = await Promise.all(
-      options.paths.map(async (path) => {
-        const absolute = resolve(cwd, path);
-        const info = await stat(absolute).catch(() => undefined);
-        if (!info) {
-          throw inputError('E_PATH_NOT_FOUND', `no such file or folder: ${path}`, {
-            hint: 'Pass brief files or folders that contain briefs.',
-          });
-        }
-        return { absolute, dir: info.isDirectory() };
-      }),
-    );
-    selected = selected.filter((file) =>
-      wanted.some(({ absolute, dir }) => (dir ? file.startsWith(`${absolute}${sep}`) : file === absolute)),
-    );
-  }
   const refs = await Promise.all(
-    selected.map((file) => (index ? index.read(file, config.root) : readBriefRef(file, config.root))),
+    files.map((file) => (index ? index.read(file, config.root) : readBriefRef(file, config.root))),
   );
   await index?.save();
-  const byName = new Map<string, BriefRef>();
-  for (const ref of refs) {
-    const other = byName.get(ref.name);
-    if (other) {
-      const a = toPosix(relative(config.root, other.file));
-      const b = toPosix(relative(config.root, ref.file));
-      throw inputError('E_BRIEF_DUPLICATE', `two briefs are named "${ref.name}": ${a} and ${b}`, {
-        hint: 'Brief names are output folders and project names; rename one of them.',
-      });
-    }
-    byName.set(ref.name, ref);
-  }
-  return [...byName.values()].sort((x, y) => byLocale.compare(x.name, y.name));
+  assertUniqueNames(refs, config.root);
+  return refs.sort((x, y) => byLocale.compare(x.name, y.name));
 }

@@ -1,8 +1,8 @@
 // Runs one stage task from a module of stage tasks and reports the outcome as data (shared by the worker and the
-// inline executor, so both behave the same).
-import type { QlfIssue } from '../core/errors.js';
+// inline runner, so both behave the same).
 import { inSpan } from '../observability/tracing/index.js';
 import type { StageTask, TaskSkip } from './stage-task.js';
+import { failureOf } from './task-failure.js';
 import type { WorkerRequest, WorkerResponse } from './worker-protocol.js';
 
 const loaded = new Map<string, Promise<StageTask[]>>();
@@ -39,18 +39,6 @@ export async function executeTask(request: WorkerRequest, tasks?: readonly Stage
     );
     return { ok: true, terminalOutput: lines.join('\n'), skips };
   } catch (error) {
-    const e = error as Error & { code?: unknown; hint?: unknown; kind?: unknown; issues?: unknown };
-    return {
-      ok: false,
-      terminalOutput: lines.join('\n'),
-      skips,
-      error: {
-        message: e?.message ?? String(error),
-        code: typeof e?.code === 'string' ? e.code : undefined,
-        hint: typeof e?.hint === 'string' ? e.hint : undefined,
-        kind: typeof e?.kind === 'string' ? e.kind : undefined,
-        issues: Array.isArray(e?.issues) && e.issues.length > 0 ? (e.issues as QlfIssue[]) : undefined,
-      },
-    };
+    return { ok: false, terminalOutput: lines.join('\n'), skips, error: failureOf(error) };
   }
 }

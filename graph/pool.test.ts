@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packagePath } from '../core/package-info.js';
 import { runGraph } from './run-graph.js';
-import { fakeTaskModule, makeWorkspace, removeWorkspaces } from './test-workspace.js';
+import { fakeTaskModule, makeWorkspace, removeWorkspaces } from './testing/workspace.js';
 
 const built = existsSync(packagePath('dist', 'graph', 'worker.js'));
 if (!built) console.warn('skipped: dist/graph/worker.js is missing; run `npm run build` to test the worker pool');

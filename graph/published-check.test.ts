@@ -5,11 +5,11 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packagePath } from '../core/package-info.js';
-import { builtModule } from './executors.js';
+import { builtModule } from './built-module.js';
 import { briefOutDir, publishedPaths } from './publish.js';
 import { PublishedState } from './published-state.js';
 import { runGraph } from './run-graph.js';
-import { fakeTaskModule, makeWorkspace, removeWorkspaces, type TestWorkspace } from './test-workspace.js';
+import { fakeTaskModule, makeWorkspace, removeWorkspaces, type TestWorkspace } from './testing/workspace.js';
 
 const built = existsSync(packagePath('dist', 'graph', 'published-check-worker.js'));
 if (!built) console.warn('skipped: dist/graph/published-check-worker.js is missing; run `npm run build` first');

@@ -21,7 +21,7 @@ import {
   runFake as run,
   taskStatuses as statuses,
   type TestWorkspace,
-} from './test-workspace.js';
+} from './testing/workspace.js';
 
 const TOKEN = 'qlf-graph-remote-token-81d3';
 let server: TurboCacheServer;

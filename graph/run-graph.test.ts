@@ -10,7 +10,7 @@ import {
   removeWorkspaces,
   runFake as run,
   taskStatuses as statuses,
-} from './test-workspace.js';
+} from './testing/workspace.js';
 
 afterAll(removeWorkspaces);
 

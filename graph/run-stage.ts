@@ -5,15 +5,15 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { inputError, workError } from '../core/errors.js';
 import { snapshotSource } from '../core/source-tree.js';
+import { readBriefRef } from '../workspace/briefs.js';
 import type { ResolvedConfig } from '../workspace/config.js';
 import { serviceDirOf } from '../workspace/working-copy.js';
-import { readBriefRef } from './discover-briefs.js';
 import { executeTask, loadStageTasks } from './execute-task.js';
-import { defaultTaskModule } from './executors.js';
 import { briefOutDir, publishOutputs } from './publish.js';
 import type { BriefRef, StageTask, TaskSkip } from './stage-task.js';
 import { SOURCE_MANIFEST } from './stage-tasks/generate.js';
 import type { StageName } from './stages.js';
+import { defaultTaskModule } from './task-runners.js';
 
 export interface RunStageOptions {
   config: ResolvedConfig;

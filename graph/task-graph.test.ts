@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isQlfError } from '../core/errors.js';
 import { discoverBriefs } from './discover-briefs.js';
 import { buildTaskGraph, topologicalOrder } from './task-graph.js';
-import { makeWorkspace, removeWorkspaces } from './test-workspace.js';
+import { makeWorkspace, removeWorkspaces } from './testing/workspace.js';
 
 const ref = (name: string, uses: string[] = []) => ({ name, file: `/ws/${name}/brief.qlf.yaml`, uses });
 

@@ -3,7 +3,7 @@
 import type { Span } from '@opentelemetry/api';
 import { inSpan, recordFailure, startSpan } from '../observability/tracing/index.js';
 import type { TaskResult } from './events.js';
-import type { RunResult } from './run-graph.js';
+import type { RunResult } from './run-options.js';
 import type { TaskNode } from './task-graph.js';
 
 /** Runs a whole graph run inside the `qlf.run` span; its attributes are the run's totals. */

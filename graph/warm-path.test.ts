@@ -14,7 +14,7 @@ import {
   removeWorkspaces,
   runFake as run,
   taskStatuses as statuses,
-} from './test-workspace.js';
+} from './testing/workspace.js';
 
 /** Inode and change time: a file published again gets a new inode (atomic replace), an untouched one keeps both. */
 const identity = (path: string) => {
@@ -191,7 +191,7 @@ describe('warm path', () => {
       ].join('\n'),
     });
     const run = async () =>
-      runGraph({ config: await ws.config(), executor: 'inline', stageTasks: [compileTask, generateTask] });
+      runGraph({ config: await ws.config(), runner: 'inline', stageTasks: [compileTask, generateTask] });
     expect((await run()).totals).toMatchObject({ success: 2 });
     const service = join(ws.root, 'briefs', 'ledger', 'service');
     const base = join(ws.root, '.qlf', 'base', 'ledger');

@@ -1,8 +1,9 @@
-// The message a task executor sends to run one stage task, and what comes back: plain data, so it crosses threads.
-import type { QlfIssue } from '../core/errors.js';
+// The message a task runner (graph/task-runners.ts) sends to run one stage task, and what comes back: plain data, so
+// it crosses threads.
 import type { TraceCarrier } from '../observability/tracing/index.js';
 import type { StageTaskContext, TaskSkip } from './stage-task.js';
 import type { StageName } from './stages.js';
+import type { TaskFailure } from './task-failure.js';
 
 export interface WorkerRequest {
   /** File URL of a module exporting `stageTasks: StageTask[]`. */
@@ -19,5 +20,5 @@ export type WorkerResponse =
       ok: false;
       terminalOutput: string;
       skips: TaskSkip[];
-      error: { message: string; code?: string; hint?: string; kind?: string; issues?: QlfIssue[] };
+      error: TaskFailure;
     };

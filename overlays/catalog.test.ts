@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { IR } from '../schemas/ir.js';
+import { testEntity, testField, testIR } from '../testing/ir.js';
 import {
   applyOverlays,
   builtinOverlayDir,
@@ -11,7 +12,6 @@ import {
   parseOverlay,
   resolveOverlays,
 } from './index.js';
-import { testEntity, testField, testIR } from './lib/test-ir.js';
 
 const BUILTIN = ['ecommerce', 'fintech', 'gdpr', 'healthcare', 'hipaa', 'pci'];
 

@@ -6,7 +6,7 @@ import ajvFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { packagePath } from '../core/package-info.js';
-import { testIR } from '../overlays/lib/test-ir.js';
+import { testIR } from '../testing/ir.js';
 import { jsonSchemaDir, renderJsonSchemas } from './emit-json-schemas.js';
 
 // ajv ships CommonJS: under NodeNext the default import is `module.exports`, whose `default` is the class.

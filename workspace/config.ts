@@ -13,8 +13,6 @@ export interface ResolvedConfig extends QlfConfig {
   root: string;
   /** Absolute config file path, if there is one. */
   configFile?: string;
-  /** sha256-ready canonical text of the config file (empty when there is none): an input of every task hash. */
-  configText: string;
 }
 
 /** Walks up from `start` to the nearest folder with a qlf config file; falls back to `start`. */
@@ -42,9 +40,7 @@ async function importConfig(file: string): Promise<unknown> {
 export async function loadConfig(start: string, overrides: Partial<QlfConfig> = {}): Promise<ResolvedConfig> {
   const { root, configFile } = findWorkspaceRoot(start);
   let raw: unknown = {};
-  let configText = '';
   if (configFile) {
-    configText = readFileSync(configFile, 'utf8');
     try {
       raw = await importConfig(configFile);
     } catch (error) {
@@ -72,7 +68,6 @@ export async function loadConfig(start: string, overrides: Partial<QlfConfig> = 
     overlays: { ...config.overlays, dirs: config.overlays.dirs.map(absolute) },
     root,
     configFile,
-    configText,
   };
 }
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeKubeApi } from '../../executors/deploy/fixtures/fake-kube-api.js';
 import type { AuditRecord } from '../../observability/audit/index.js';
-import { runQlf } from '../run-qlf-in-process.js';
+import { runQlf } from '../testing/run-qlf-in-process.js';
 
 let ws: string;
 let log: string;

@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTar, gunzip, readTar } from '../../core/tar.js';
 import { repackCapsule } from '../../executors/package/fixtures/sample-capsule.js';
-import { makeServiceDir, sampleBrief, sampleIr } from '../../executors/package/fixtures/sample-service.js';
+import { makeServiceDir, sampleBrief } from '../../executors/package/fixtures/sample-service.js';
 import { sealedGzip } from '../../executors/package/lib/sealed-gzip.js';
 import { runPackage } from '../../executors/package/package.js';
+import { ordersIr } from '../../testing/sample-irs.js';
 import { main } from '../main.js';
 import type { Output } from '../output.js';
 
@@ -60,7 +61,7 @@ describe('qlf capsule', () => {
     expect((await qlf('keys', 'generate', '--out', join(dir, 'ed'))).code).toBe(0);
     expect((await qlf('keys', 'generate', '--out', join(dir, 'other'))).code).toBe(0);
     const { capsule } = await runPackage(
-      { ir: sampleIr(), serviceDir, briefText: sampleBrief, overlayFiles: [] },
+      { ir: ordersIr(), serviceDir, briefText: sampleBrief, overlayFiles: [] },
       {
         qlfVersion: '0.1.0',
         strict: true,

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { packagePath } from '../../core/package-info.js';
-import { runQlf } from '../run-qlf-in-process.js';
+import { runQlf } from '../testing/run-qlf-in-process.js';
 
 const VALID =
   'apiVersion: qlf.dev/v1\nkind: Brief\nname: notes\ndescription: A note taking API. Notes have a title and a body.\n';

@@ -3,10 +3,9 @@ import { join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-fs.js';
 import { inputError, isQlfError, type QlfIssue } from '../../core/errors.js';
 import { runCompile } from '../../executors/compile/compile.js';
-import { findBriefs } from '../../executors/compile/lib/find-briefs.js';
-import { readBriefFile } from '../../executors/compile/lib/load-brief.js';
 import { loadOverlayRegistry } from '../../overlays/index.js';
 import type { IR } from '../../schemas/ir.js';
+import { assertUniqueNames, findBriefFiles, readBriefText } from '../../workspace/briefs.js';
 import { loadConfig } from '../../workspace/config.js';
 import { commonOptions, defineCommand } from '../command.js';
 import { formatIssue, type Output } from '../output.js';
@@ -55,7 +54,7 @@ export default defineCommand({
   async run({ values, positionals, out, cwd }) {
     const config = applyModelOptions(await loadConfig(cwd), values);
     const withModel = config.generate.provider !== 'templates';
-    const files = await findBriefs(positionals, cwd, config);
+    const files = await findBriefFiles(config, { paths: positionals.length > 0 ? positionals : [config.root], cwd });
     const registry = await loadOverlayRegistry(config.overlays.dirs);
     const extraOverlays = (values.overlay ?? '')
       .split(',')
@@ -69,7 +68,7 @@ export default defineCommand({
       const display = relative(cwd, file) || file;
       try {
         const input = {
-          source: await readBriefFile(file, display),
+          source: await readBriefText(file, display),
           overlays: registry,
           autoApplyThreshold: config.overlays.autoApplyThreshold,
           extraOverlays,
@@ -97,16 +96,10 @@ export default defineCommand({
       if (files.length === 1) throw firstError;
       throw inputError('E_BRIEF_INVALID', `${issues.length} problem(s) in the briefs; nothing was written`, { issues });
     }
-    const byName = new Map<string, string>();
-    for (const r of results) {
-      const other = byName.get(r.ir.name);
-      if (other) {
-        throw inputError('E_BRIEF_DUPLICATE_NAME', `briefs ${other} and ${r.display} are both named ${r.ir.name}`, {
-          hint: 'Give every brief a unique `name:`; it names its output folder and Nx project.',
-        });
-      }
-      byName.set(r.ir.name, r.display);
-    }
+    assertUniqueNames(
+      results.map((r) => ({ name: r.ir.name, file: r.file })),
+      cwd,
+    );
     for (const r of results) printWarnings(r.ir, r.display, out);
 
     const target = (name: string): string | undefined => {

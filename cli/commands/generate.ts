@@ -6,7 +6,6 @@ import { inputError } from '../../core/errors.js';
 import { qlfVersion } from '../../core/package-info.js';
 import { runCompile } from '../../executors/compile/compile.js';
 import { describeIR } from '../../executors/compile/lib/describe-ir.js';
-import { readBriefFile } from '../../executors/compile/lib/load-brief.js';
 import { briefFromSentence } from '../../executors/compile/lib/sentence-brief.js';
 import { generateFromRecordedIr, migrationSchemaOf } from '../../executors/generate/generate.js';
 import {
@@ -18,6 +17,7 @@ import {
 import { generateService } from '../../executors/generate/model/generate-service.js';
 import { loadOverlayRegistry } from '../../overlays/index.js';
 import type { Brief } from '../../schemas/brief.js';
+import { readBriefText } from '../../workspace/briefs.js';
 import { loadConfig } from '../../workspace/config.js';
 import { localBaseDir, serviceDirOf } from '../../workspace/working-copy.js';
 import { commonOptions, defineCommand } from '../command.js';
@@ -126,7 +126,7 @@ export default defineCommand({
     let display: string;
     if (positionals.length === 1 && isBriefPath(first, cwd)) {
       display = first;
-      source = await readBriefFile(resolve(cwd, first), first);
+      source = await readBriefText(resolve(cwd, first), first);
     } else {
       display = '(sentence)';
       source = { brief: briefFromSentence(positionals.join(' ')) };

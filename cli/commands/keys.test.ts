@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadSigner } from '../../executors/package/lib/signing-keys.js';
-import { runQlf } from '../run-qlf-in-process.js';
+import { runQlf } from '../testing/run-qlf-in-process.js';
 
 let ws: string;
 let savedKey: string | undefined;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalCache } from '../../cache/local-cache.js';
 import { packagePath } from '../../core/package-info.js';
-import { fakeTaskModule, makeWorkspace, removeWorkspaces } from '../../graph/test-workspace.js';
+import { fakeTaskModule, makeWorkspace, removeWorkspaces } from '../../graph/testing/workspace.js';
 
 const bin = packagePath('bin', 'qlf.js');
 const built = existsSync(packagePath('dist', 'cli', 'commands', 'run.js'));

@@ -2,7 +2,6 @@
 // working copy affects (debounced), printing each run; errors are printed and the watch goes on. Ctrl-C stops it.
 
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { basename, relative, resolve, sep } from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
 import picomatch from 'picomatch';
@@ -10,9 +9,7 @@ import { inputError, isQlfError } from '../../core/errors.js';
 import { LOCK_FILE, NEVER_SHIPPED_DIRS, neverShipped } from '../../core/never-shipped.js';
 import { isOwnWrite } from '../../core/own-writes.js';
 import { signalDescendants } from '../../core/process-tree.js';
-import { discoverBriefs, type RunResult, runGraph } from '../../graph/index.js';
-import { briefOutDir } from '../../graph/publish.js';
-import type { BriefRef } from '../../graph/stage-task.js';
+import { briefsAffectedBy, discoverBriefs, isOverlayFile, type RunResult, runGraph } from '../../graph/index.js';
 import { isStageName, STAGES, type StageName } from '../../graph/stages.js';
 import { recordRun } from '../../observability/audit/index.js';
 import { checkReadiness } from '../../observability/health/readiness.js';
@@ -20,6 +17,7 @@ import { type HealthServer, startHealthServer } from '../../observability/health
 import { RunCollector } from '../../observability/metrics/collector.js';
 import { createMetricsRegistry, type QlfMetrics } from '../../observability/metrics/registry.js';
 import { builtinOverlayDir } from '../../overlays/lib/builtin-overlay-dir.js';
+import { isBriefFile } from '../../workspace/briefs.js';
 import { loadConfig, type ResolvedConfig } from '../../workspace/config.js';
 import { serviceDirOf } from '../../workspace/working-copy.js';
 import { commonOptions, defineCommand } from '../command.js';
@@ -32,9 +30,6 @@ const ALWAYS_IGNORED = ['node_modules', '.git', '.nx', '.qlf'];
 
 const posix = (path: string) => path.split(sep).join('/');
 
-/** What a batch of saved files asks for: every brief (config or overlay changed), some briefs, or nothing. */
-export type RunScope = { all: true } | { all: false; files: string[] };
-
 /** Where to watch: the fixed part of each brief glob, the overlay folders and the config file (working copies too). */
 function watchRoots(config: ResolvedConfig): string[] {
   const bases = config.briefs.map((glob) => resolve(config.root, picomatch.scan(glob).base || '.'));
@@ -46,37 +41,6 @@ function watchRoots(config: ResolvedConfig): string[] {
       ...(config.configFile ? [config.configFile] : []),
     ]),
   ];
-}
-
-/** Names of the briefs whose last IR applied one of `overlays` (a changed overlay only matters to its users). */
-async function overlayUsers(config: ResolvedConfig, briefs: BriefRef[], overlays: Set<string>): Promise<string[]> {
-  const users: string[] = [];
-  for (const brief of briefs) {
-    try {
-      const ir = JSON.parse(await readFile(resolve(briefOutDir(config, brief.name), 'ir.json'), 'utf8')) as {
-        overlays?: { applied?: { name: string }[] };
-      };
-      if ((ir.overlays?.applied ?? []).some((applied) => overlays.has(applied.name))) users.push(brief.name);
-    } catch {
-      users.push(brief.name); // never compiled: it must run anyway
-    }
-  }
-  return users;
-}
-
-/** `names` plus every brief that uses one of them, transitively. */
-function withDependents(briefs: BriefRef[], names: Iterable<string>): string[] {
-  const selected = new Set(names);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const brief of briefs) {
-      if (!selected.has(brief.name) && brief.uses.some((used) => selected.has(used))) {
-        selected.add(brief.name);
-        grew = true;
-      }
-    }
-  }
-  return [...selected].sort();
 }
 
 interface WatchSession {
@@ -221,14 +185,6 @@ export default defineCommand({
     let running: Promise<void> = Promise.resolve();
     let watcher: FSWatcher | undefined;
 
-    const isBrief = (file: string) => {
-      const rel = posix(relative(session.config.root, file));
-      return picomatch.isMatch(rel, session.config.briefs) && !picomatch.isMatch(rel, session.config.ignore);
-    };
-    const isOverlay = (file: string) =>
-      /\.ya?ml$/.test(file) &&
-      [...session.config.overlays.dirs, builtinOverlayDir()].some((dir) => file.startsWith(`${dir}${sep}`));
-
     const processBatch = async (saved: string[]) => {
       if (controller.signal.aborted) return;
       // The merge's own writes into working copies are not edits (a save since then is: its stamp differs).
@@ -243,25 +199,12 @@ export default defineCommand({
           return;
         }
         const briefs = await discoverBriefs(session.config);
-        const byFile = new Map(briefs.map((brief) => [brief.file, brief.name]));
-        const names = new Set(files.map((file) => byFile.get(file)).filter((name): name is string => !!name));
-        // An edit in a working copy re-runs that brief's verify, build and package.
-        for (const brief of briefs) {
-          const service = serviceDirOf(session.config, brief.file);
-          if (files.some((file) => file.startsWith(`${service}${sep}`))) names.add(brief.name);
-        }
-        const overlayNames = new Set<string>();
-        for (const file of files.filter(isOverlay)) {
-          const text = existsSync(file) ? await readFile(file, 'utf8') : '';
-          overlayNames.add(/^name:\s*([a-z0-9-]+)/m.exec(text)?.[1] ?? file.replace(/^.*[/\\]|\.ya?ml$/g, ''));
-        }
-        for (const name of await overlayUsers(session.config, briefs, overlayNames)) names.add(name);
-        const removed = files.filter((file) => isBrief(file) && !existsSync(file));
+        const only = await briefsAffectedBy(session.config, briefs, files);
+        const removed = files.filter((file) => isBriefFile(session.config, file) && !existsSync(file));
         for (const file of removed) out.print(`qlf watch: ${posix(relative(session.config.root, file))} was removed`);
-        if (names.size === 0) {
+        if (only.length === 0) {
           if (removed.length === 0) out.print(`qlf watch: ${shown} changed; no brief is affected`);
         } else {
-          const only = withDependents(briefs, names);
           await runOnce(session, only, `${shown} changed: running ${only.join(', ')}`);
         }
       } catch (error) {
@@ -303,8 +246,8 @@ export default defineCommand({
         },
       });
       const relevant = (file: string) =>
-        isBrief(resolve(file)) ||
-        isOverlay(resolve(file)) ||
+        isBriefFile(config, resolve(file)) ||
+        isOverlayFile(config, resolve(file)) ||
         resolve(file) === config.configFile ||
         (inService(resolve(file)) && basename(file) !== LOCK_FILE && !neverShipped(basename(file), false));
       for (const event of ['add', 'change', 'unlink'] as const) {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QlfError } from '../../core/errors.js';
-import { sampleIr } from '../generate/lib/sample-ir.js';
+import { shopIr } from '../../testing/sample-irs.js';
 import { runBuild } from './build.js';
 import { type PodmanService, podman, startPodmanService } from './fixtures/podman-service.js';
 
@@ -28,8 +28,8 @@ describe('runBuild without an engine', () => {
   it('produces the reproducible context and reports the image as skipped with the reason', async () => {
     const dir = serviceDir();
     const options = { strict: false, dockerHost: 'unix:///nonexistent/qlf.sock', qlfVersion: '0.0.0-test' };
-    const first = await runBuild({ ir: sampleIr(), serviceDir: dir }, options);
-    const second = await runBuild({ ir: sampleIr(), serviceDir: dir }, options);
+    const first = await runBuild({ ir: shopIr(), serviceDir: dir }, options);
+    const second = await runBuild({ ir: shopIr(), serviceDir: dir }, options);
     expect(first.result.image).toMatchObject({
       status: 'skipped',
       reason: 'no container engine at DOCKER_HOST (unix:///nonexistent/qlf.sock)',
@@ -50,15 +50,15 @@ describe('runBuild without an engine', () => {
   it('changes the tag when the service changes', async () => {
     const dir = serviceDir();
     const options = { strict: false, dockerHost: 'unix:///nonexistent/qlf.sock', qlfVersion: '0.0.0-test' };
-    const before = await runBuild({ ir: sampleIr(), serviceDir: dir }, options);
+    const before = await runBuild({ ir: shopIr(), serviceDir: dir }, options);
     writeFileSync(join(dir, 'app/main.py'), 'from fastapi import FastAPI\napp = FastAPI(title="x")\n');
-    const after = await runBuild({ ir: sampleIr(), serviceDir: dir }, options);
+    const after = await runBuild({ ir: shopIr(), serviceDir: dir }, options);
     expect(after.result.image.tag).not.toBe(before.result.image.tag);
   });
 
   it('fails under --strict, naming the engine address', async () => {
     const error = await runBuild(
-      { ir: sampleIr(), serviceDir: serviceDir() },
+      { ir: shopIr(), serviceDir: serviceDir() },
       { strict: true, dockerHost: 'unix:///nonexistent/qlf.sock' },
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QlfError);
@@ -68,9 +68,7 @@ describe('runBuild without an engine', () => {
 
   it('refuses an empty service folder', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'qlf-build-empty-'));
-    await expect(
-      runBuild({ ir: sampleIr(), serviceDir: dir }, { strict: false, noEngine: true }),
-    ).rejects.toMatchObject({
+    await expect(runBuild({ ir: shopIr(), serviceDir: dir }, { strict: false, noEngine: true })).rejects.toMatchObject({
       code: 'E_BUILD_EMPTY',
     });
   });
@@ -98,7 +96,7 @@ describe.skipIf(!podman && !strict)(title, () => {
       isolation: 'chroot' as const,
       baseImages: { PYTHON_IMAGE: engine!.baseImage },
     };
-    const first = await runBuild({ ir: sampleIr(), serviceDir: dir }, options);
+    const first = await runBuild({ ir: shopIr(), serviceDir: dir }, options);
     expect(first.result.image).toMatchObject({ status: 'built', reused: false });
     if (first.result.image.status !== 'built') throw new Error('unreachable');
     expect(first.result.image.id).toMatch(/^(sha256:)?[0-9a-f]{64}$/);
@@ -106,7 +104,7 @@ describe.skipIf(!podman && !strict)(title, () => {
     expect(first.result.image.engine).toMatch(/Podman/);
     expect(first.log.join('\n')).toMatch(/pip install/);
 
-    const second = await runBuild({ ir: sampleIr(), serviceDir: dir }, options);
+    const second = await runBuild({ ir: shopIr(), serviceDir: dir }, options);
     expect(second.result.image).toMatchObject({ status: 'built', reused: true, id: first.result.image.id });
     engine!.removeImage(first.result.image.tag);
   }, 180_000);

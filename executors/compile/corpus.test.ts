@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadOverlayRegistry } from '../../overlays/index.js';
-import { formatScores, loadCorpus, METRICS, scoreCorpus } from './lib/corpus-metrics.js';
+import { formatScores, loadCorpus, METRICS, scoreCorpus } from './testing/corpus-metrics.js';
 
 /** The floor every metric must reach on the labelled corpus. */
 const FLOOR = 0.9;

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadOverlayRegistry } from '../../overlays/index.js';
-import { formatScores, loadCorpus, METRICS, type Metric, scoreCorpus } from './lib/corpus-metrics.js';
+import { formatScores, loadCorpus, METRICS, type Metric, scoreCorpus } from './testing/corpus-metrics.js';
 
 /**
  * Floors a little under the scores recorded in heldout/README.md, so that a regression fails. Raise them when the

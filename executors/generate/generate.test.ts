@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../core/canonical-json.js';
 import { qlfVersion } from '../../core/package-info.js';
 import { generatedTreeSchema } from '../../schemas/generated-tree.js';
+import { shopIr } from '../../testing/sample-irs.js';
 import { migrationSchemaOf, runGenerate } from './generate.js';
 import { ARTIFACT_KINDS, type ArtifactKind, type GeneratorAgent } from './lib/agent.js';
-import { sampleIr } from './lib/sample-ir.js';
 import { mergeIntoWorkingCopy } from './lib/working-copy-merge.js';
 
 function agent(name: string, kind: ArtifactKind, paths: string[]): GeneratorAgent {
@@ -26,7 +26,7 @@ function agents(paths: Partial<Record<ArtifactKind, string[]>>): GeneratorAgent[
 describe('runGenerate', () => {
   it('runs one agent per kind and returns its files sorted by path, tagged with the agent', async () => {
     const tree = await runGenerate(
-      sampleIr(),
+      shopIr(),
       { qlfVersion: '9.9.9' },
       agents({ backend: ['app/main.py'], docs: ['README.md'], tests: ['tests/test_api.py'], api: ['openapi.json'] }),
     );
@@ -43,14 +43,14 @@ describe('runGenerate', () => {
   });
 
   it("defaults the context's qlf version to the package version", async () => {
-    const tree = await runGenerate(sampleIr(), {}, agents({ docs: ['README.md'] }));
+    const tree = await runGenerate(shopIr(), {}, agents({ docs: ['README.md'] }));
     expect(tree.files[0]?.content).toBe(`docs-agent ${qlfVersion()}\n`);
   });
 
   it.each([['../outside.py'], ['/etc/passwd'], ['app/../../x'], ['app//x.py'], ['./x'], ['C:/x'], ['a\\b']])(
     'refuses the unsafe path %j',
     async (path) => {
-      await expect(runGenerate(sampleIr(), {}, agents({ backend: [path] }))).rejects.toMatchObject({
+      await expect(runGenerate(shopIr(), {}, agents({ backend: [path] }))).rejects.toMatchObject({
         code: 'E_GENERATED_PATH',
         kind: 'work',
       });
@@ -61,15 +61,15 @@ describe('runGenerate', () => {
     ['the same path from two agents', { backend: ['app/x.py'], api: ['app/x.py'] }, /both generate "app\/x.py"/],
     ['a file where another agent needs a folder', { backend: ['app'], api: ['app/x.py'] }, /inside it/],
   ])('refuses %s', async (_name, paths, message) => {
-    await expect(runGenerate(sampleIr(), {}, agents(paths))).rejects.toMatchObject({
+    await expect(runGenerate(shopIr(), {}, agents(paths))).rejects.toMatchObject({
       code: 'E_GENERATED_CLASH',
       message: expect.stringMatching(message),
     });
   });
 
   it('turns the same IR into byte-identical trees with the built-in agents', async () => {
-    const first = await runGenerate(sampleIr(), { qlfVersion: '1.2.3' });
-    const second = await runGenerate(sampleIr(), { qlfVersion: '1.2.3' });
+    const first = await runGenerate(shopIr(), { qlfVersion: '1.2.3' });
+    const second = await runGenerate(shopIr(), { qlfVersion: '1.2.3' });
     expect(second).toEqual(first);
     expect(canonicalJson(second)).toBe(canonicalJson(first));
     expect(first.agents.map((entry) => entry.agent)).toEqual([
@@ -97,17 +97,17 @@ describe('generate, edit, regenerate with the built-in agents', () => {
     const root = await mkdtemp(join(tmpdir(), 'qlf-regenerate-'));
     try {
       const service = join(root, 'services', 'shop', 'service');
-      const merge = (tree: Awaited<ReturnType<typeof runGenerate>>, ir: ReturnType<typeof sampleIr>) =>
+      const merge = (tree: Awaited<ReturnType<typeof runGenerate>>, ir: ReturnType<typeof shopIr>) =>
         mergeIntoWorkingCopy(tree, service, {
           localBase: join(root, '.qlf', 'base', 'shop'),
           ir: ir as unknown as Record<string, unknown>,
           generator: { qlf: '1.0.0', provider: 'templates' },
           regenerate: async (recorded) =>
-            runGenerate(recorded as unknown as ReturnType<typeof sampleIr>, { qlfVersion: '1.0.0' }),
+            runGenerate(recorded as unknown as ReturnType<typeof shopIr>, { qlfVersion: '1.0.0' }),
           schema: migrationSchemaOf(ir),
         });
-      const first = await runGenerate(sampleIr(), { qlfVersion: '1.0.0' });
-      const initialOutcome = await merge(first, sampleIr());
+      const first = await runGenerate(shopIr(), { qlfVersion: '1.0.0' });
+      const initialOutcome = await merge(first, shopIr());
       const initial = initialOutcome.report;
       expect(initial.written).toEqual(first.files.map((file) => file.path));
       expect(initialOutcome.revision).toEqual({
@@ -117,7 +117,7 @@ describe('generate, edit, regenerate with the built-in agents', () => {
       });
 
       await appendFile(join(service, 'app', 'models.py'), '\n\n# Reporting helpers live in app/reports.py.\n');
-      const ir = sampleIr();
+      const ir = shopIr();
       ir.entities[0]?.fields.push({
         name: 'phone',
         type: 'string',

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { paymentsIr } from '../generate/fixtures/ir-fixtures.js';
+import { paymentsIr } from '../../testing/sample-irs.js';
 import { runGenerate } from '../generate/generate.js';
 import { generateSigningKeyPair, loadPublicKey } from './lib/signing-keys.js';
 import { verifyCapsule } from './lib/verify-capsule.js';

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../core/hash.js';
 import { gunzip, readTar } from '../../core/tar.js';
-import { makeServiceDir, sampleBrief, sampleIr, sampleVerifyReport } from './fixtures/sample-service.js';
+import { ordersIr } from '../../testing/sample-irs.js';
+import { makeServiceDir, sampleBrief, sampleVerifyReport } from './fixtures/sample-service.js';
 import { generateSigningKeyPair, type KeyType, loadPublicKey } from './lib/signing-keys.js';
 import { verifyCapsule } from './lib/verify-capsule.js';
 import { type PackageContext, type PackageInput, runPackage } from './package.js';
@@ -26,7 +27,7 @@ function writeKeys(type: KeyType, name: string = type) {
 }
 
 const input: PackageInput = {
-  ir: sampleIr(),
+  ir: ordersIr(),
   serviceDir,
   verifyReport: sampleVerifyReport,
   build: { image: { skipped: 'no container engine' } },

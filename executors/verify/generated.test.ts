@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GeneratedService, generatePaymentsService } from './lib/generated-service.js';
 import { RUNNERS } from './runners/index.js';
+import { type GeneratedService, generatePaymentsService } from './testing/generated-service.js';
 import { runVerify } from './verify.js';
 
 describe('verify on a generated service', () => {

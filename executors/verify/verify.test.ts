@@ -6,10 +6,9 @@ import { isQlfError } from '../../core/errors.js';
 import type { SqlDatabase } from '../../schemas/common.js';
 import { verifyReportSchema } from '../../schemas/verify-report.js';
 import { generateInto } from '../generate/fixtures/generate-into.js';
-import { fixtureIr, PCI_RULES } from './lib/fixture-ir.js';
-import { copyGoodService, GOOD_SERVICE } from './lib/fixture-service.js';
-import { barePython } from './lib/test-context.js';
 import { RUNNERS } from './runners/index.js';
+import { copyGoodService, GOOD_SERVICE, goodServiceIr, PCI_RULES } from './testing/good-service.js';
+import { barePython } from './testing/test-context.js';
 import { runVerify } from './verify.js';
 
 /**
@@ -18,7 +17,7 @@ import { runVerify } from './verify.js';
  * serve `/health` themselves, so it is left out of what is generated (the rules still check it is served).
  */
 async function generateFixtureService(): Promise<{ dir: string; remove(): Promise<void> }> {
-  const ir = fixtureIr(PCI_RULES);
+  const ir = goodServiceIr(PCI_RULES);
   ir.api.endpoints = ir.api.endpoints.filter((endpoint) => endpoint.id !== 'health');
   const root = await mkdtemp(join(tmpdir(), 'qlf-verify-generated-'));
   const dir = join(root, 'service');
@@ -42,7 +41,7 @@ describe('runVerify', () => {
       // is a failure, not a skip.
       const databases: SqlDatabase[] = ['postgresql', 'mysql', 'sqlite'];
       const report = await runVerify(
-        { ir: fixtureIr(PCI_RULES), serviceDir: service.dir },
+        { ir: goodServiceIr(PCI_RULES), serviceDir: service.dir },
         { strict: true, timeoutMs: 120_000, databases },
       );
       expect(verifyReportSchema.parse(report)).toEqual(report);
@@ -82,7 +81,7 @@ describe('runVerify', () => {
 
   it("runs the database runners once per default target: the brief's database and SQLite, without repeats", async () => {
     const report = await runVerify(
-      { ir: fixtureIr(), serviceDir: GOOD_SERVICE },
+      { ir: goodServiceIr(), serviceDir: GOOD_SERVICE },
       { strict: true, timeoutMs: 60_000, runners: ['conflict-markers', 'pytest'] },
     );
     // The fixture brief targets SQLite: that one database, once.
@@ -99,7 +98,7 @@ describe('runVerify', () => {
       await copy.write('app/settings.py', 'import os\n\npassword = "hunter2hunter2"\n');
       await copy.replace('app/models.py', '    card_number_encrypted = Column(', '    card_number = Column(');
       const report = await runVerify(
-        { ir: fixtureIr(PCI_RULES), serviceDir: copy.dir },
+        { ir: goodServiceIr(PCI_RULES), serviceDir: copy.dir },
         { strict: false, timeoutMs: 60_000, runners: ['secrets', 'overlay-rules'] },
       );
       expect(report.passed).toBe(false);
@@ -118,7 +117,7 @@ describe('runVerify', () => {
   it('skips a runner whose tool is missing: passes normally, fails under --strict', async () => {
     const bare = await barePython();
     try {
-      const input = { ir: fixtureIr(), serviceDir: GOOD_SERVICE };
+      const input = { ir: goodServiceIr(), serviceDir: GOOD_SERVICE };
       const lenient = await runVerify(input, { python: bare, strict: false, timeoutMs: 30_000, runners: ['pytest'] });
       expect(lenient.runners[0]).toMatchObject({
         runner: 'pytest',
@@ -136,7 +135,7 @@ describe('runVerify', () => {
 
   it('rejects an unknown runner name, listing the known ones', async () => {
     const error = await runVerify(
-      { ir: fixtureIr(), serviceDir: GOOD_SERVICE },
+      { ir: goodServiceIr(), serviceDir: GOOD_SERVICE },
       { strict: false, timeoutMs: 1_000, runners: ['lint'] },
     ).catch((caught: unknown) => caught);
     expect(isQlfError(error) && error.code).toBe('E_VERIFY_RUNNER');
@@ -147,7 +146,7 @@ describe('runVerify', () => {
 
   it('rejects a missing service folder with a hint to generate it', async () => {
     const error = await runVerify(
-      { ir: fixtureIr(), serviceDir: '/nonexistent/qlf/service' },
+      { ir: goodServiceIr(), serviceDir: '/nonexistent/qlf/service' },
       { strict: false, timeoutMs: 1_000 },
     ).catch((caught: unknown) => caught);
     expect(isQlfError(error) && error.code).toBe('E_VERIFY_NO_SERVICE');

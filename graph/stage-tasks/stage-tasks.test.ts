@@ -9,7 +9,7 @@ import { verifyCapsule } from '../../executors/package/lib/verify-capsule.js';
 import { loadStageTasks } from '../execute-task.js';
 import { runGraph } from '../run-graph.js';
 import { runStage } from '../run-stage.js';
-import { fakeTaskModule, makeWorkspace, removeWorkspaces } from '../test-workspace.js';
+import { fakeTaskModule, makeWorkspace, removeWorkspaces } from '../testing/workspace.js';
 import { buildTask } from './build.js';
 import { compileTask } from './compile.js';
 import { generateTask } from './generate.js';
@@ -38,7 +38,7 @@ describe('stage tasks', () => {
     const fake = await loadStageTasks(fakeTaskModule);
     const tasks = [compileTask, ...fake.filter((t) => t.stage !== 'compile')];
     const run = async () =>
-      runGraph({ config: await ws.config(), executor: 'inline', stageTasks: tasks, taskModule: fakeTaskModule });
+      runGraph({ config: await ws.config(), runner: 'inline', stageTasks: tasks, taskModule: fakeTaskModule });
     const first = await run();
     expect(first.totals).toMatchObject({ success: 3, failed: 0 });
     const ir = JSON.parse(await readFile(join(ws.root, 'dist', 'qlf', 'ledger', 'ir.json'), 'utf8'));
@@ -60,7 +60,7 @@ describe('stage tasks', () => {
     const run = async () =>
       runGraph({
         config: await ws.config(),
-        executor: 'inline',
+        runner: 'inline',
         stageTasks: [compileTask, generateTask],
       });
     const first = await run();
@@ -82,7 +82,7 @@ describe('stage tasks', () => {
       const ws = await makeWorkspace({ ledger });
       const old = process.umask(umask);
       try {
-        await runGraph({ config: await ws.config(), executor: 'inline', stageTasks: [compileTask, generateTask] });
+        await runGraph({ config: await ws.config(), runner: 'inline', stageTasks: [compileTask, generateTask] });
       } finally {
         process.umask(old);
       }
@@ -102,7 +102,7 @@ describe('stage tasks', () => {
     timeout: 90_000,
   }, async () => {
     const ws = await makeWorkspace({ ledger });
-    const run = async () => runGraph({ config: await ws.config(), executor: 'inline', stage: 'verify' });
+    const run = async () => runGraph({ config: await ws.config(), runner: 'inline', stage: 'verify' });
     const first = await run();
     const verify = first.tasks.find((t) => t.id === 'ledger:verify');
     const report = JSON.parse(await readFile(join(ws.root, 'dist', 'qlf', 'ledger', 'verify', 'report.json'), 'utf8'));
@@ -126,7 +126,7 @@ describe('stage tasks', () => {
       config.verify.strict = false;
       config.build.dockerHost = `unix://${join(ws.root, 'no-engine.sock')}`;
       config.package.signingKey = 'keys/qlf.key';
-      return runGraph({ config, executor: 'inline', stageTasks: [compileTask, generateTask, buildTask, packageTask] });
+      return runGraph({ config, runner: 'inline', stageTasks: [compileTask, generateTask, buildTask, packageTask] });
     };
     const first = await run();
     expect(first.tasks.map((t) => `${t.id} ${t.status}`)).toEqual([
@@ -169,7 +169,7 @@ describe('stage tasks', () => {
       config.verify.strict = true;
       config.build.image = false;
       config.build.dockerHost = `unix://${join(ws.root, 'no-engine.sock')}`;
-      return runGraph({ config, executor: 'inline', stageTasks: [compileTask, generateTask, buildTask] });
+      return runGraph({ config, runner: 'inline', stageTasks: [compileTask, generateTask, buildTask] });
     };
     const first = await run();
     expect(first.tasks.map((t) => t.status)).toEqual(['success', 'success', 'success']);
@@ -185,7 +185,7 @@ describe('stage tasks', () => {
 
   it('a brief that breaks the schema fails compile with located issues', async () => {
     const ws = await makeWorkspace({ bad: 'name: bad\ndescription: x\n' });
-    const result = await runGraph({ config: await ws.config(), executor: 'inline', stageTasks: [compileTask] });
+    const result = await runGraph({ config: await ws.config(), runner: 'inline', stageTasks: [compileTask] });
     expect(result.tasks[0]).toMatchObject({ status: 'failed' });
     expect(result.tasks[0]?.issues?.length).toBeGreaterThan(0);
     expect(result.tasks[0]?.issues?.[0]?.file).toBe('briefs/bad/brief.qlf.yaml');

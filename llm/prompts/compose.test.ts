@@ -4,9 +4,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { explicitFinding, testEntity, testField, testIR } from '../../overlays/lib/test-ir.js';
 import type { IR } from '../../schemas/ir.js';
 import { promptAgent } from '../../schemas/llm.js';
+import { finding, testEntity, testField, testIR } from '../../testing/ir.js';
 import { composePrompt } from './compose.js';
 import { builtinPromptsDir } from './prompt-templates.js';
 
@@ -50,9 +50,9 @@ function paymentsIR(overrides: Partial<IR> = {}): IR {
         confidence: 1,
       },
     ],
-    api: { ...base.api, auth: explicitFinding('jwt') },
-    compliance: [explicitFinding('pci-dss')],
-    ops: { ...base.ops, scale: { requestsPerSecond: explicitFinding(200) } },
+    api: { ...base.api, auth: finding('jwt') },
+    compliance: [finding('pci-dss')],
+    ops: { ...base.ops, scale: { requestsPerSecond: finding(200) } },
     overlays: {
       ...base.overlays,
       prompts: { backend: 'Amounts are Decimal.', tests: 'Test masking.', docs: 'Document PAN handling.' },
@@ -127,18 +127,16 @@ describe('composePrompt', () => {
     );
 
     const base = testIR();
-    const plain = compose(
-      paymentsIR({ api: { ...base.api, auth: explicitFinding('none') }, compliance: [], ops: base.ops }),
-    );
+    const plain = compose(paymentsIR({ api: { ...base.api, auth: finding('none') }, compliance: [], ops: base.ops }));
     for (const heading of ['\nAuthentication\n', '\nPCI DSS\n', '\nScale\n', '\nGDPR\n', '\nHIPAA\n']) {
       expect(plain.system).not.toContain(heading);
     }
     expect(plain.files.some((file) => /_section-|_compliance-/.test(file))).toBe(false);
     expect(plain.digest).not.toBe(full.digest);
 
-    const quiet = compose(paymentsIR({ ops: { ...base.ops, scale: { requestsPerSecond: explicitFinding(20) } } }));
+    const quiet = compose(paymentsIR({ ops: { ...base.ops, scale: { requestsPerSecond: finding(20) } } }));
     expect(quiet.system).not.toContain('\nScale\n');
-    const gdpr = compose(paymentsIR({ compliance: [explicitFinding('gdpr'), explicitFinding('hipaa')] }));
+    const gdpr = compose(paymentsIR({ compliance: [finding('gdpr'), finding('hipaa')] }));
     expect(gdpr.system).toContain('\nGDPR\n');
     expect(gdpr.system).toContain('\nHIPAA\n');
     expect(gdpr.system).not.toContain('\nPCI DSS\n');

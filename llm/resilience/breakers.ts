@@ -19,8 +19,3 @@ export function breakerFor(provider: ProviderName, policy: BreakerPolicy, now?: 
 export function breakerStates(): Record<string, string> {
   return Object.fromEntries([...breakers.values()].map((b) => [b.provider, b.state]));
 }
-
-/** Forgets every breaker (tests that open one). */
-export function resetBreakers(): void {
-  breakers.clear();
-}

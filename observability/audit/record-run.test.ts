@@ -21,7 +21,7 @@ beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'qlf-audit-record-'));
   // A copy: zod hands out its default objects themselves, and one test switches the audit log off.
   const parsed = structuredClone(configSchema.parse({}));
-  config = { ...parsed, root, outDir: join(root, 'out'), configText: '' } as ResolvedConfig;
+  config = { ...parsed, root, outDir: join(root, 'out') } as ResolvedConfig;
 });
 afterEach(async () => {
   await rm(root, { recursive: true, force: true });

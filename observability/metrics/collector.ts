@@ -100,7 +100,7 @@ export class RunCollector {
         this.metrics.counter('qlf_cache_restored_bytes_total').inc({ cache: result.cache ?? 'local' }, bytes);
       }
     } else if (result.status === 'success' && this.options.cache !== false) {
-      // A result that skipped something another run could do is not stored (graph/process-task.ts).
+      // A result that skipped something another run could do is not stored (graph/task-steps/store-result.ts).
       if ((result.skips ?? []).some((skip) => !skip.keyed)) return;
       const bytes = await readEntryBytes(cacheDir, result.hash);
       if (bytes !== undefined) this.metrics.counter('qlf_cache_stored_bytes_total').inc(bytes);

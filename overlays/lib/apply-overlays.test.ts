@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../core/canonical-json.js';
 import { type IR, irSchema } from '../../schemas/ir.js';
+import { finding, testEntity, testField, testIR } from '../../testing/ir.js';
+import { testOverlay, testResolved } from '../testing/test-overlays.js';
 import { applyOverlays } from './apply-overlays.js';
-import { explicitFinding, testEntity, testField, testIR } from './test-ir.js';
-import { testOverlay, testResolved } from './test-overlays.js';
 
 const cards = testOverlay('cards', {
   type: 'compliance',
@@ -217,10 +217,7 @@ describe('applyOverlays', () => {
 
   it('warns when an explicit weaker auth is raised', () => {
     const base = service();
-    const out = applyOverlays(
-      { ...base, api: { ...base.api, auth: explicitFinding('api-key') } },
-      testResolved([cards]),
-    );
+    const out = applyOverlays({ ...base, api: { ...base.api, auth: finding('api-key') } }, testResolved([cards]));
     expect(out.api.auth.value).toBe('jwt');
     expect(out.warnings.find((w) => w.code === 'W_OVERLAY_AUTH_RAISED')?.message).toContain('api.auth: api-key');
   });

@@ -1,8 +1,8 @@
 // Resolution: requires expanded, unknown names, cycles and conflicts rejected, order by priority then name.
 import { describe, expect, it } from 'vitest';
 import { isQlfError, type QlfError } from '../../core/errors.js';
+import { testOverlay, testRegistry } from '../testing/test-overlays.js';
 import { resolveOverlays } from './resolve-overlays.js';
-import { testOverlay, testRegistry } from './test-overlays.js';
 import type { OverlayRequest } from './types.js';
 
 const registry = testRegistry([

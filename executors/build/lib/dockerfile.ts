@@ -1,18 +1,8 @@
-// Renders the Dockerfile and .dockerignore for the IR's stack from the templates in `templates/docker/<family>/`.
-import type { BackendName } from '../../../schemas/common.js';
+// Renders the Dockerfile and .dockerignore of a FastAPI service from the templates in `templates/docker/fastapi/`.
+import { inputError } from '../../../core/errors.js';
 import type { IR } from '../../../schemas/ir.js';
 import { renderTemplate } from '../../generate/lib/render.js';
 import { resolveBaseImages } from './base-images.js';
-
-/** Template folder per backend: Express and Fastify share the Node.js recipe. */
-const FAMILY: Record<BackendName, string> = {
-  fastapi: 'fastapi',
-  express: 'node',
-  fastify: 'node',
-  gin: 'gin',
-  'spring-boot': 'spring-boot',
-  axum: 'axum',
-};
 
 /** Uvicorn workers from the requested CPU: 2 per core, at least 1 and at most 8. */
 export function uvicornWorkers(cpu: string): number {
@@ -34,19 +24,17 @@ export function renderDockerFiles(
   baseImageOverrides: Record<string, string> = {},
 ): DockerFiles {
   const stack = ir.stack.backend.value;
+  // Generate produces FastAPI services only (E_NO_AGENT for any other backend), so that is the one recipe.
+  if (stack !== 'fastapi') {
+    throw inputError('E_BUILD_BACKEND', `${ir.name}: build writes Dockerfiles for FastAPI services, not ${stack}`, {
+      hint: 'set `stack.backend: fastapi` in the brief (the only backend qlf generates)',
+    });
+  }
   const images = resolveBaseImages(stack, baseImageOverrides);
-  const data = {
-    qlfVersion,
-    name: ir.name,
-    images,
-    framework: stack === 'fastify' ? 'Fastify' : 'Express',
-    entry: 'server.js',
-    binary: ir.name,
-    workers: uvicornWorkers(ir.ops.resources.cpu),
-  };
+  const data = { qlfVersion, name: ir.name, images, workers: uvicornWorkers(ir.ops.resources.cpu) };
   return {
-    dockerfile: renderTemplate(`docker/${FAMILY[stack]}/Dockerfile`, data),
-    dockerignore: renderTemplate(`docker/${FAMILY[stack]}/dockerignore`, data),
+    dockerfile: renderTemplate('docker/fastapi/Dockerfile', data),
+    dockerignore: renderTemplate('docker/fastapi/dockerignore', data),
     buildArgs: images,
   };
 }

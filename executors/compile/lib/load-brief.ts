@@ -1,44 +1,14 @@
-// Reads a brief: refuses oversized or binary input before parsing, then reports every YAML and schema problem at once.
-// The YAML itself (limits, plain data only, control characters) is read by `core/brief-yaml.ts`, shared with the
-// run's brief discovery and the Nx plugin.
-import { readFile, stat } from 'node:fs/promises';
+// Parses a brief and reports every YAML and schema problem at once. The file is read (size and encoding checked) by
+// `workspace/briefs.ts`, the YAML itself (limits, plain data only, control characters) by `core/brief-yaml.ts`, both
+// shared with the run's brief discovery and the Nx plugin.
 import { type Document, isMap, isScalar, LineCounter, parseDocument } from 'yaml';
-import { briefNotText, briefTooLarge, MAX_BRIEF_BYTES, parseBriefYaml } from '../../../core/brief-yaml.js';
+import { MAX_BRIEF_BYTES, parseBriefYaml } from '../../../core/brief-yaml.js';
 import { inputError, type QlfIssue } from '../../../core/errors.js';
 import { kebabCase } from '../../../core/naming.js';
 import { zodIssues } from '../../../core/zod-issues.js';
 import { type Brief, briefSchema } from '../../../schemas/brief.js';
 
 export { MAX_BRIEF_BYTES };
-
-/** Reads a brief file's text, refusing oversized or binary files before anything parses them. */
-export async function readBriefFile(path: string, displayName = path): Promise<{ text: string; file: string }> {
-  let size: number;
-  try {
-    size = (await stat(path)).size;
-  } catch {
-    throw inputError('E_BRIEF_NOT_FOUND', `cannot read brief ${displayName}`, {
-      hint: 'Check the path; briefs are named `brief.qlf.yaml`.',
-    });
-  }
-  if (size > MAX_BRIEF_BYTES) throw briefTooLarge(size, displayName);
-  const bytes = await readFile(path);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    // Point at the first byte that does not decode, in the text as a lenient decoder sees it.
-    const lenient = new TextDecoder('utf-8').decode(bytes);
-    throw briefNotText(displayName, 'it is not valid UTF-8', Math.max(0, lenient.indexOf('\uFFFD')), lenient);
-  }
-  return { text, file: displayName };
-}
-
-/** Reads and parses a brief file. */
-export async function loadBriefFile(path: string, displayName = path): Promise<Brief> {
-  const { text, file } = await readBriefFile(path, displayName);
-  return parseBrief(text, file);
-}
 
 /** Line and column of the YAML node at `path` in `text`, when it exists. */
 export function locateInBrief(text: string, path: (string | number)[]): { line: number; column: number } | undefined {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runQlf } from '../../../cli/run-qlf-in-process.js';
+import { runQlf } from '../../../cli/testing/run-qlf-in-process.js';
 import { FakeKubeApi } from '../fixtures/fake-kube-api.js';
 import { previewNamespace } from './naming.js';
 

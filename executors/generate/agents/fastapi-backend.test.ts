@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { clinicIr, notesIr, paymentsIr, withPagination } from '../fixtures/ir-fixtures.js';
+import { clinicIr, notesIr, paymentsIr, withPagination } from '../../../testing/sample-irs.js';
 import { physicalModel } from '../lib/physical-model.js';
 import fastapiBackend from './fastapi-backend.js';
 

@@ -1,6 +1,6 @@
 import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { describe, expect, it } from 'vitest';
-import { clinicIr, notesIr, paymentsIr, withPagination } from '../fixtures/ir-fixtures.js';
+import { clinicIr, notesIr, paymentsIr, withPagination } from '../../../testing/sample-irs.js';
 import { routeTable } from '../lib/routes.js';
 import openapi, { openapiDocument } from './openapi.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clinicIr, notesIr, paymentsIr, withPagination } from '../fixtures/ir-fixtures.js';
+import { clinicIr, notesIr, paymentsIr, withPagination } from '../../../testing/sample-irs.js';
 import pytestTests from './pytest-tests.js';
 
 const ctx = { qlfVersion: '1.0.0' };

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { IR } from '../../../schemas/ir.js';
+import { shopIr } from '../../../testing/sample-irs.js';
 import { fastapiView } from '../lib/fastapi-view.js';
 import { renderTemplate } from '../lib/render.js';
 import { routeTable } from '../lib/routes.js';
-import { sampleIr } from '../lib/sample-ir.js';
 import serviceReadme from './service-readme.js';
 
 const ctx = { qlfVersion: '0.0.0-test' };
 
-function readme(ir: IR = sampleIr()): string {
+function readme(ir: IR = shopIr()): string {
   const files = serviceReadme.generate(ir, ctx);
   expect(files.map((file) => file.path)).toEqual(['README.md']);
   return files[0]?.content ?? '';
@@ -57,7 +57,7 @@ function documentedVariables(text: string): string[] {
 }
 
 function withAuth(auth: IR['api']['auth']['value']): IR {
-  const ir = sampleIr();
+  const ir = shopIr();
   ir.api.auth.value = auth;
   ir.controls.minAuth = auth;
   return ir;
@@ -65,7 +65,7 @@ function withAuth(auth: IR['api']['auth']['value']): IR {
 
 describe('service-readme agent', () => {
   it('only serves FastAPI services', () => {
-    const ir = sampleIr();
+    const ir = shopIr();
     expect(serviceReadme.score(ir)).toBeGreaterThan(0);
     ir.stack.backend.value = 'gin';
     expect(serviceReadme.score(ir)).toBe(0);
@@ -93,7 +93,7 @@ describe('service-readme agent', () => {
     ['mysql', 'MySQL or MariaDB', 'mysql://shop@localhost:3306/shop'],
     ['sqlite', 'SQLite', undefined],
   ] as const)('requires DATABASE_URL exactly when app/db.py has no default for it (%s)', (database, title, example) => {
-    const ir = sampleIr();
+    const ir = shopIr();
     ir.stack.database.value = database;
     const text = readme(ir);
     const db = renderTemplate('fastapi/app/db.py', fastapiView(ir, ctx.qlfVersion));
@@ -127,7 +127,7 @@ describe('service-readme agent', () => {
   });
 
   it('lists every served route', () => {
-    const ir = sampleIr();
+    const ir = shopIr();
     ir.api.endpoints.push({
       id: 'subject-export',
       method: 'GET',
@@ -160,7 +160,7 @@ describe('service-readme agent', () => {
     ['cursor', '### Pagination\n\nList endpoints page with a cursor'],
     ['none', '### Listing\n\nList endpoints are not paged'],
   ] as const)('describes listing as pagination %s asks', (mode, section) => {
-    const ir = sampleIr();
+    const ir = shopIr();
     ir.api.pagination.value = mode;
     const text = readme(ir);
     const endpoints = text.split('## Endpoints')[1]?.split('\n## ')[0] ?? '';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { IR } from '../../../schemas/ir.js';
+import { shopIr } from '../../../testing/sample-irs.js';
 import { ARTIFACT_KINDS, type ArtifactKind, type GeneratorAgent } from './agent.js';
 import { selectAgents } from './registry.js';
-import { sampleIr } from './sample-ir.js';
 
 function agent(name: string, kind: ArtifactKind, score: (ir: IR) => number): GeneratorAgent {
   return { name, kind, score, generate: () => [] };
@@ -19,14 +19,14 @@ describe('selectAgents', () => {
     ['never an agent scoring 0', [agent('backend-z', 'backend', () => 0)], 'backend-a', 1],
     ['never an agent scoring below 0', [agent('backend-n', 'backend', () => -3)], 'backend-a', 1],
   ])('picks %s', (_name, extra, expected, score) => {
-    const selected = selectAgents(sampleIr(), [...complete, ...extra]);
+    const selected = selectAgents(shopIr(), [...complete, ...extra]);
     expect(selected.map((entry) => entry.kind)).toEqual([...ARTIFACT_KINDS]);
     expect(selected[0]).toMatchObject({ kind: 'backend', score });
     expect(selected[0]?.agent.name).toBe(expected);
   });
 
   it('names the stack and the supported values when no agent serves a kind', () => {
-    const ir = sampleIr();
+    const ir = shopIr();
     ir.stack.backend.value = 'express';
     expect(() => selectAgents(ir, complete)).toThrow(
       expect.objectContaining({
@@ -39,7 +39,7 @@ describe('selectAgents', () => {
   });
 
   it('names the database for the migrations kind', () => {
-    const ir = sampleIr();
+    const ir = shopIr();
     ir.stack.database.value = 'mongodb';
     const agents = [
       ...complete.filter((entry) => entry.kind !== 'database'),
@@ -54,7 +54,7 @@ describe('selectAgents', () => {
   });
 
   it('says so when no agent of a kind exists at all', () => {
-    expect(() => selectAgents(sampleIr(), complete.slice(1))).toThrow(
+    expect(() => selectAgents(shopIr(), complete.slice(1))).toThrow(
       expect.objectContaining({ code: 'E_NO_AGENT', message: 'no backend generator for stack "fastapi"' }),
     );
   });

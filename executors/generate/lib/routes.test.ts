@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clinicIr, notesIr, paymentsIr } from '../fixtures/ir-fixtures.js';
+import { clinicIr, notesIr, paymentsIr } from '../../../testing/sample-irs.js';
 import { basePath, routeTable } from './routes.js';
 
 const line = (r: { method: string; path: string; kind: string; auth: boolean }) =>

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../../core/canonical-json.js';
-import { makeServiceDir, sampleBrief, sampleIr, sampleVerifyReport } from '../fixtures/sample-service.js';
+import { ordersIr } from '../../../testing/sample-irs.js';
+import { makeServiceDir, sampleBrief, sampleVerifyReport } from '../fixtures/sample-service.js';
 import { runPackage } from '../package.js';
 import { loadPackageInput, packageContextFromConfig } from './load-package-input.js';
 
@@ -18,7 +19,7 @@ describe('loadPackageInput', () => {
   it('reads an <outDir>/<name>/ layout and packages it without the build context tarball', async () => {
     const layout = join(root, 'orders');
     cpSync(serviceDir, join(layout, 'service'), { recursive: true });
-    writeFileSync(join(layout, 'ir.json'), canonicalJson(sampleIr()));
+    writeFileSync(join(layout, 'ir.json'), canonicalJson(ordersIr()));
     mkdirSync(join(layout, 'verify'));
     writeFileSync(join(layout, 'verify', 'report.json'), canonicalJson(sampleVerifyReport));
     mkdirSync(join(layout, 'build'));

@@ -7,8 +7,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../../core/canonical-json.js';
 import { createTar, gunzip, type ReadTarEntry, readTar, type TarEntry } from '../../../core/tar.js';
+import { ordersIr } from '../../../testing/sample-irs.js';
 import { withFirstHeader } from '../fixtures/sample-capsule.js';
-import { makeServiceDir, sampleBrief, sampleIr } from '../fixtures/sample-service.js';
+import { makeServiceDir, sampleBrief } from '../fixtures/sample-service.js';
 import { runPackage } from '../package.js';
 import { sealedGzip } from './sealed-gzip.js';
 import { generateSigningKeyPair, loadPublicKey } from './signing-keys.js';
@@ -32,7 +33,7 @@ beforeAll(async () => {
   const key = await keyFiles('main');
   const other = await keyFiles('other');
   publicKey = key.publicKey;
-  const input = { ir: sampleIr(), serviceDir, briefText: sampleBrief, overlayFiles: [] };
+  const input = { ir: ordersIr(), serviceDir, briefText: sampleBrief, overlayFiles: [] };
   const ctx = {
     qlfVersion: '0.1.0',
     strict: true,
@@ -42,7 +43,7 @@ beforeAll(async () => {
     vulnScan: 'off' as const,
   };
   capsule = (await runPackage(input, { ...ctx, signingKey: { path: key.privatePath } })).capsule;
-  const otherInput = { ...input, ir: { ...sampleIr(), description: 'Another service.' } };
+  const otherInput = { ...input, ir: { ...ordersIr(), description: 'Another service.' } };
   otherCapsule = (await runPackage(otherInput, { ...ctx, signingKey: { path: other.privatePath } })).capsule;
   entries = readTar(gunzip(capsule));
 });

@@ -2,9 +2,8 @@ import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { probePython } from '../../../core/python.js';
-import { fixtureIr } from '../lib/fixture-ir.js';
-import { copyGoodService, GOOD_SERVICE, type ServiceCopy } from '../lib/fixture-service.js';
-import { barePython, testContext } from '../lib/test-context.js';
+import { copyGoodService, GOOD_SERVICE, goodServiceIr, type ServiceCopy } from '../testing/good-service.js';
+import { barePython, testContext } from '../testing/test-context.js';
 import { banditRunner } from './bandit.js';
 
 describe('bandit runner', () => {
@@ -15,7 +14,7 @@ describe('bandit runner', () => {
   });
 
   it('passes the fixture service', async () => {
-    const outcome = await banditRunner.run({ ir: fixtureIr(), serviceDir: GOOD_SERVICE }, await testContext());
+    const outcome = await banditRunner.run({ ir: goodServiceIr(), serviceDir: GOOD_SERVICE }, await testContext());
     expect(outcome).toMatchObject({ status: 'passed', findings: [], stats: { high: 0, medium: 0, low: 0 } });
   });
 
@@ -25,7 +24,7 @@ describe('bandit runner', () => {
       'app/shell.py',
       'import subprocess\n\n\ndef run(command):\n    return subprocess.call(command, shell=True)\n',
     );
-    const outcome = await banditRunner.run({ ir: fixtureIr(), serviceDir: copy.dir }, await testContext());
+    const outcome = await banditRunner.run({ ir: goodServiceIr(), serviceDir: copy.dir }, await testContext());
     expect(outcome.status).toBe('failed');
     expect(outcome.stats).toMatchObject({ high: 1, low: 1 });
     expect(outcome.findings).toContainEqual(
@@ -42,7 +41,7 @@ describe('bandit runner', () => {
       const pythonInfo = await probePython(bare, ['bandit']);
       expect(pythonInfo?.modules.bandit).toBe(false);
       const ctx = await testContext({ pythonInfo, env: { ...process.env, PATH: dirname(bare) } });
-      const outcome = await banditRunner.run({ ir: fixtureIr(), serviceDir: GOOD_SERVICE }, ctx);
+      const outcome = await banditRunner.run({ ir: goodServiceIr(), serviceDir: GOOD_SERVICE }, ctx);
       expect(outcome).toMatchObject({ status: 'skipped', reason: 'bandit not installed', findings: [] });
     } finally {
       await rm(dirname(bare), { recursive: true, force: true });

@@ -2,8 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fixtureIr } from '../lib/fixture-ir.js';
-import { copyGoodService, GOOD_SERVICE, type ServiceCopy } from '../lib/fixture-service.js';
+import { copyGoodService, GOOD_SERVICE, goodServiceIr, type ServiceCopy } from '../testing/good-service.js';
 import { runVerify } from '../verify.js';
 import { conflictMarkersRunner } from './conflict-markers.js';
 
@@ -59,7 +58,7 @@ describe('conflict-markers runner', () => {
 
   it('reports one finding per conflict block, skipping underlines, binaries and caches', async () => {
     const outcome = await conflictMarkersRunner.run(
-      { ir: fixtureIr(), serviceDir: root },
+      { ir: goodServiceIr(), serviceDir: root },
       { strict: false, timeoutMs: 1_000, env: {} },
     );
     expect(outcome.status).toBe('failed');
@@ -92,7 +91,7 @@ describe('conflict-markers runner', () => {
     await rm(join(root, 'app/routes.py'));
     await rm(join(root, 'app/settings.py'));
     const outcome = await conflictMarkersRunner.run(
-      { ir: fixtureIr(), serviceDir: root },
+      { ir: goodServiceIr(), serviceDir: root },
       { strict: false, timeoutMs: 1_000, env: {} },
     );
     expect(outcome).toEqual({ status: 'passed', findings: [], stats: { files: 2, conflicts: 0 } });
@@ -101,7 +100,7 @@ describe('conflict-markers runner', () => {
   it('reports a marker line left behind after the opening one was deleted', async () => {
     await writeService(root, { 'app/routes.py': `x = 1\n${END} generated\n`, 'app/settings.py': 'DEBUG = False\n' });
     const outcome = await conflictMarkersRunner.run(
-      { ir: fixtureIr(), serviceDir: root },
+      { ir: goodServiceIr(), serviceDir: root },
       { strict: false, timeoutMs: 1_000, env: {} },
     );
     expect(outcome.findings).toEqual([
@@ -119,7 +118,7 @@ describe('runVerify with conflict markers', () => {
 
   it('passes the fixture service', async () => {
     const report = await runVerify(
-      { ir: fixtureIr(), serviceDir: GOOD_SERVICE },
+      { ir: goodServiceIr(), serviceDir: GOOD_SERVICE },
       { strict: false, timeoutMs: 1_000, runners: ['conflict-markers'] },
     );
     expect(report.runners).toEqual([{ runner: 'conflict-markers', status: 'passed', stats: expect.any(Object) }]);
@@ -130,7 +129,7 @@ describe('runVerify with conflict markers', () => {
     copy = await copyGoodService();
     await copy.write('app/routes_extra.py', CONFLICTED_PY);
     const report = await runVerify(
-      { ir: fixtureIr(), serviceDir: copy.dir },
+      { ir: goodServiceIr(), serviceDir: copy.dir },
       { strict: false, timeoutMs: 1_000, runners: ['conflict-markers'] },
     );
     expect(report.passed).toBe(false);

@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fixtureIr } from '../lib/fixture-ir.js';
-import { copyGoodService, GOOD_SERVICE, type ServiceCopy } from '../lib/fixture-service.js';
-import { testContext } from '../lib/test-context.js';
+import { copyGoodService, GOOD_SERVICE, goodServiceIr, type ServiceCopy } from '../testing/good-service.js';
+import { testContext } from '../testing/test-context.js';
 import { openapiRunner } from './openapi.js';
 
 describe('openapi runner', () => {
@@ -14,7 +13,7 @@ describe('openapi runner', () => {
   });
 
   it('passes the fixture: the document lints without errors and the app serves every operation', async () => {
-    const outcome = await openapiRunner.run({ ir: fixtureIr(), serviceDir: GOOD_SERVICE }, await testContext());
+    const outcome = await openapiRunner.run({ ir: goodServiceIr(), serviceDir: GOOD_SERVICE }, await testContext());
     expect(outcome.status).toBe('passed');
     expect(outcome.stats).toEqual({ notServed: 0, undocumented: 0 });
     expect(outcome.findings.filter((finding) => finding.severity === 'error')).toEqual([]);
@@ -23,7 +22,7 @@ describe('openapi runner', () => {
   it('reports a structurally invalid document with line and column', async () => {
     copy = await copyGoodService();
     await copy.replace('openapi.json', '"description": "Successful Response"', '"description": 42');
-    const outcome = await openapiRunner.run({ ir: fixtureIr(), serviceDir: copy.dir }, await testContext());
+    const outcome = await openapiRunner.run({ ir: goodServiceIr(), serviceDir: copy.dir }, await testContext());
     expect(outcome.status).toBe('failed');
     const struct = outcome.findings.find((finding) => finding.rule === 'openapi/struct');
     expect(struct).toMatchObject({ severity: 'error', file: 'openapi.json' });
@@ -34,7 +33,7 @@ describe('openapi runner', () => {
   });
 
   it('requires security on every non-public operation when the service has auth', async () => {
-    const ir = fixtureIr();
+    const ir = goodServiceIr();
     ir.api.auth.value = 'jwt';
     const outcome = await openapiRunner.run(
       { ir, serviceDir: GOOD_SERVICE },
@@ -52,7 +51,7 @@ describe('openapi runner', () => {
 
   it('lints but is skipped, with the reason, when no Python can serve the app', async () => {
     const outcome = await openapiRunner.run(
-      { ir: fixtureIr(), serviceDir: GOOD_SERVICE },
+      { ir: goodServiceIr(), serviceDir: GOOD_SERVICE },
       await testContext({ pythonInfo: undefined }),
     );
     expect(outcome.status).toBe('skipped');
@@ -65,7 +64,7 @@ describe('openapi runner', () => {
   it('reports a document that does not parse', async () => {
     copy = await copyGoodService();
     await copy.write('openapi.json', '{\n  "openapi": "3.1.0",\n  "info": {\n}\n');
-    const outcome = await openapiRunner.run({ ir: fixtureIr(), serviceDir: copy.dir }, await testContext());
+    const outcome = await openapiRunner.run({ ir: goodServiceIr(), serviceDir: copy.dir }, await testContext());
     expect(outcome.status).toBe('failed');
     expect(outcome.findings[0]).toMatchObject({ rule: 'openapi-syntax', severity: 'error', file: 'openapi.json' });
     expect(outcome.findings[0]!.line).toBeGreaterThanOrEqual(4);
@@ -82,7 +81,7 @@ describe('openapi runner', () => {
       },
     };
     await copy.write('openapi.json', JSON.stringify(document, null, 2));
-    const outcome = await openapiRunner.run({ ir: fixtureIr(), serviceDir: copy.dir }, await testContext());
+    const outcome = await openapiRunner.run({ ir: goodServiceIr(), serviceDir: copy.dir }, await testContext());
     expect(outcome.status).toBe('failed');
     expect(outcome.stats).toEqual({ notServed: 1, undocumented: 0 });
     const missing = outcome.findings.find((finding) => finding.rule === 'openapi-path-not-served');
@@ -94,7 +93,7 @@ describe('openapi runner', () => {
   it('reports an app that does not start, with its output', async () => {
     copy = await copyGoodService();
     await copy.replace('app/main.py', 'app = FastAPI(', 'raise RuntimeError("boom at import")\napp = FastAPI(');
-    const outcome = await openapiRunner.run({ ir: fixtureIr(), serviceDir: copy.dir }, await testContext());
+    const outcome = await openapiRunner.run({ ir: goodServiceIr(), serviceDir: copy.dir }, await testContext());
     expect(outcome.status).toBe('failed');
     const start = outcome.findings.find((finding) => finding.rule === 'app-start');
     expect(start!.message).toMatch(/exited before answering[\s\S]*boom at import/);

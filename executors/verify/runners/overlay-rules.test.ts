@@ -1,14 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IR } from '../../../schemas/ir.js';
-import { fixtureIr, PCI_RULES } from '../lib/fixture-ir.js';
-import { copyGoodService, GOOD_SERVICE, type ServiceCopy } from '../lib/fixture-service.js';
-import { testContext } from '../lib/test-context.js';
+import { copyGoodService, GOOD_SERVICE, goodServiceIr, PCI_RULES, type ServiceCopy } from '../testing/good-service.js';
+import { testContext } from '../testing/test-context.js';
 import { overlayRulesRunner } from './overlay-rules.js';
 
 const rule = (id: string) => PCI_RULES.filter((candidate) => candidate.id === id);
 
 async function check(serviceDir: string, rules: IR['overlays']['rules']) {
-  return overlayRulesRunner.run({ ir: fixtureIr(rules), serviceDir }, await testContext());
+  return overlayRulesRunner.run({ ir: goodServiceIr(rules), serviceDir }, await testContext());
 }
 
 describe('overlay-rules runner', () => {
@@ -111,7 +110,7 @@ describe('overlay-rules runner', () => {
       'card_number_last4=payment.card_number_last4',
       'card_number=mask_last4(payment.card_number_last4)',
     );
-    const ir = fixtureIr(rule('pan-masked'));
+    const ir = goodServiceIr(rule('pan-masked'));
     ir.entities[0]!.fields[1]!.handling = { encryptAtRest: true, responses: 'omit' };
     const outcome = await overlayRulesRunner.run({ ir, serviceDir: copy.dir }, await testContext());
     expect(outcome.findings).toEqual([

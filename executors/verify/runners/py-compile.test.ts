@@ -1,8 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fixtureIr } from '../lib/fixture-ir.js';
-import { copyGoodService, GOOD_SERVICE, type ServiceCopy } from '../lib/fixture-service.js';
-import { testContext } from '../lib/test-context.js';
+import { copyGoodService, GOOD_SERVICE, goodServiceIr, type ServiceCopy } from '../testing/good-service.js';
+import { testContext } from '../testing/test-context.js';
 import { pyCompileRunner } from './py-compile.js';
 
 async function hasPycache(dir: string): Promise<boolean> {
@@ -18,7 +17,7 @@ describe('py-compile runner', () => {
   });
 
   it('passes the fixture service and writes no bytecode into it', async () => {
-    const outcome = await pyCompileRunner.run({ ir: fixtureIr(), serviceDir: GOOD_SERVICE }, await testContext());
+    const outcome = await pyCompileRunner.run({ ir: goodServiceIr(), serviceDir: GOOD_SERVICE }, await testContext());
     expect(outcome).toMatchObject({ status: 'passed', findings: [], stats: { errors: 0 } });
     expect(outcome.stats.files).toBeGreaterThanOrEqual(8);
     expect(await hasPycache(GOOD_SERVICE)).toBe(false);
@@ -31,7 +30,7 @@ describe('py-compile runner', () => {
       '    id = Column(Integer, primary_key=True)',
       '    id = Column(Integer, primary_key=True',
     );
-    const outcome = await pyCompileRunner.run({ ir: fixtureIr(), serviceDir: copy.dir }, await testContext());
+    const outcome = await pyCompileRunner.run({ ir: goodServiceIr(), serviceDir: copy.dir }, await testContext());
     expect(outcome.status).toBe('failed');
     expect(outcome.findings).toHaveLength(1);
     expect(outcome.findings[0]).toMatchObject({ rule: 'syntax-error', severity: 'error', file: 'app/models.py' });
@@ -42,7 +41,7 @@ describe('py-compile runner', () => {
 
   it('is skipped when no Python runs', async () => {
     const outcome = await pyCompileRunner.run(
-      { ir: fixtureIr(), serviceDir: GOOD_SERVICE },
+      { ir: goodServiceIr(), serviceDir: GOOD_SERVICE },
       await testContext({ pythonInfo: undefined }),
     );
     expect(outcome).toMatchObject({ status: 'skipped', reason: 'python not found (set QLF_PYTHON)' });

@@ -2,9 +2,8 @@ import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { probePython } from '../../../core/python.js';
-import { fixtureIr } from '../lib/fixture-ir.js';
-import { copyGoodService, GOOD_SERVICE, type ServiceCopy } from '../lib/fixture-service.js';
-import { barePython, testContext } from '../lib/test-context.js';
+import { copyGoodService, GOOD_SERVICE, goodServiceIr, type ServiceCopy } from '../testing/good-service.js';
+import { barePython, testContext } from '../testing/test-context.js';
 import { pytestRunner } from './pytest.js';
 
 const FAILING_TEST = `from fastapi.testclient import TestClient
@@ -24,7 +23,7 @@ describe('pytest runner', () => {
   });
 
   it('runs the fixture suite and counts the passing tests', async () => {
-    const outcome = await pytestRunner.run({ ir: fixtureIr(), serviceDir: GOOD_SERVICE }, await testContext());
+    const outcome = await pytestRunner.run({ ir: goodServiceIr(), serviceDir: GOOD_SERVICE }, await testContext());
     expect(outcome).toMatchObject({
       status: 'passed',
       findings: [],
@@ -35,7 +34,7 @@ describe('pytest runner', () => {
   it('reports a failing test with its file and line', async () => {
     copy = await copyGoodService();
     await copy.write('tests/test_broken.py', FAILING_TEST);
-    const outcome = await pytestRunner.run({ ir: fixtureIr(), serviceDir: copy.dir }, await testContext());
+    const outcome = await pytestRunner.run({ ir: goodServiceIr(), serviceDir: copy.dir }, await testContext());
     expect(outcome.status).toBe('failed');
     expect(outcome.stats).toMatchObject({ passed: 2, failed: 1, errors: 0 });
     expect(outcome.findings).toHaveLength(1);
@@ -52,7 +51,7 @@ describe('pytest runner', () => {
     copy = await copyGoodService();
     await copy.write('requirements.txt', '# pins\nfastapi==0.1.0\nqlf-no-such-distribution==1.0\n');
     const ctx = await testContext();
-    const outcome = await pytestRunner.run({ ir: fixtureIr(), serviceDir: copy.dir }, ctx);
+    const outcome = await pytestRunner.run({ ir: goodServiceIr(), serviceDir: copy.dir }, ctx);
     expect(outcome.status).toBe('passed');
     expect(outcome.tested?.python).toBe(ctx.pythonInfo!.version);
     const fastapi = outcome.tested!.packages.fastapi;
@@ -80,7 +79,7 @@ describe('pytest runner', () => {
     await copy.write('tests/test_slow.py', 'import time\n\n\ndef test_slow():\n    time.sleep(60)\n');
     const started = Date.now();
     const outcome = await pytestRunner.run(
-      { ir: fixtureIr(), serviceDir: copy.dir },
+      { ir: goodServiceIr(), serviceDir: copy.dir },
       await testContext({ timeoutMs: 4_000 }),
     );
     expect(Date.now() - started).toBeLessThan(20_000);
@@ -94,7 +93,7 @@ describe('pytest runner', () => {
     try {
       const pythonInfo = await probePython(bare, ['fastapi', 'pytest', 'sqlalchemy', 'httpx']);
       const outcome = await pytestRunner.run(
-        { ir: fixtureIr(), serviceDir: GOOD_SERVICE },
+        { ir: goodServiceIr(), serviceDir: GOOD_SERVICE },
         await testContext({ pythonInfo }),
       );
       expect(outcome).toEqual({

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { fixtureIr } from '../lib/fixture-ir.js';
-import { copyGoodService, GOOD_SERVICE, type ServiceCopy } from '../lib/fixture-service.js';
-import { testContext } from '../lib/test-context.js';
+import { copyGoodService, GOOD_SERVICE, goodServiceIr, type ServiceCopy } from '../testing/good-service.js';
+import { testContext } from '../testing/test-context.js';
 import { secretsRunner } from './secrets.js';
 
 // Assembled at run time so this test file itself holds no scannable credential.
@@ -45,7 +44,7 @@ describe('secrets runner', () => {
   });
 
   it('finds nothing in the fixture service', async () => {
-    const outcome = await secretsRunner.run({ ir: fixtureIr(), serviceDir: GOOD_SERVICE }, await testContext());
+    const outcome = await secretsRunner.run({ ir: goodServiceIr(), serviceDir: GOOD_SERVICE }, await testContext());
     expect(outcome.status).toBe('passed');
     expect(outcome.findings).toEqual([]);
   });
@@ -53,7 +52,7 @@ describe('secrets runner', () => {
   it.each(FLAGGED)('flags a %s with file and line', async (_, content, ruleId) => {
     copy = await copyGoodService();
     await copy.write('app/settings.py', `import os\n\n${content}`);
-    const outcome = await secretsRunner.run({ ir: fixtureIr(), serviceDir: copy.dir }, await testContext());
+    const outcome = await secretsRunner.run({ ir: goodServiceIr(), serviceDir: copy.dir }, await testContext());
     expect(outcome.status).toBe('failed');
     expect(outcome.findings).toContainEqual(
       expect.objectContaining({ rule: ruleId, severity: 'error', file: 'app/settings.py', line: 3 }),
@@ -63,7 +62,7 @@ describe('secrets runner', () => {
   it.each(ALLOWED)('allows %s', async (_, content) => {
     copy = await copyGoodService();
     await copy.write('app/settings.py', content);
-    const outcome = await secretsRunner.run({ ir: fixtureIr(), serviceDir: copy.dir }, await testContext());
+    const outcome = await secretsRunner.run({ ir: goodServiceIr(), serviceDir: copy.dir }, await testContext());
     expect(outcome.findings).toEqual([]);
   });
 });
