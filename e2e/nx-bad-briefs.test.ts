@@ -9,7 +9,7 @@ import { createWorkspace, type Workspace } from '../bench/workspace.js';
 import { packagePath } from '../core/package-info.js';
 
 const run = promisify(execFile);
-const built = existsSync(packagePath('dist', 'plugin.js'));
+const built = existsSync(packagePath('dist', 'nx', 'plugin.js'));
 const brief = (name: string, extra = '') =>
   `apiVersion: qlf.dev/v1\nkind: Brief\nname: ${name}\ndescription: Stores card payments.\n${extra}`;
 

@@ -9,7 +9,7 @@ import { packagePath } from '../core/package-info.js';
 import { runQlf } from './run-qlf.js';
 
 const run = promisify(execFile);
-const built = existsSync(packagePath('dist', 'plugin.js'));
+const built = existsSync(packagePath('dist', 'nx', 'plugin.js'));
 
 const brief = (name: string, description: string, extra = '') =>
   `apiVersion: qlf.dev/v1\nkind: Brief\nname: ${name}\ndescription: ${description}\n${extra}`;
@@ -28,7 +28,7 @@ const BRIEFS = [
 
 const title = built
   ? 'nx with the qlf plugin'
-  : 'nx with the qlf plugin (skipped: no dist/plugin.js; run `npm run build`)';
+  : 'nx with the qlf plugin (skipped: no dist/nx/plugin.js; run `npm run build`)';
 
 describe.skipIf(!built)(title, () => {
   let ws: Workspace;
@@ -90,6 +90,7 @@ describe.skipIf(!built)(title, () => {
       outputs: [
         '{workspaceRoot}/dist/qlf/orders/generated',
         '{workspaceRoot}/dist/qlf/orders/generated.lock.json',
+        '{workspaceRoot}/dist/qlf/orders/llm-usage.json',
         '{workspaceRoot}/dist/qlf/orders/source.json',
       ],
     });

@@ -1,5 +1,5 @@
 // Options of the Nx executors and generators: the one source of their types and of every Nx `schema.json`
-// (written by `schemas/emit-nx-schemas.ts`, checked for staleness by its test).
+// (written by `nx/emit-nx-schemas.ts`, checked for staleness by its test).
 import { z } from 'zod';
 import { dnsLabel } from './common.js';
 import { generatorName } from './llm.js';
@@ -123,7 +123,17 @@ export const initGeneratorOptionsSchema = z
     plugin: z.string().default('qlf/plugin').describe('Module path Nx loads the plugin from. @default "qlf/plugin"'),
   })
   .strict()
-  .meta({ title: 'qlf init', description: 'Registers the qlf plugin in nx.json (idempotent).' });
+  .meta({
+    title: 'qlf init',
+    description:
+      'Sets qlf up: writes qlf.config.ts (unless there is one), keeps .qlf/ and signing keys out of git, and registers the plugin in nx.json. Running it again changes nothing.',
+  });
+
+/** The brief templates `qlf:brief` can start from (folders under `generators/brief/files/`). */
+export const BRIEF_TEMPLATES = ['minimal', 'annotated'] as const;
+
+/** Names as a list or comma-separated (`"fintech, pci"`), as a command line gives them. */
+const nameList = z.union([z.array(dnsLabel), z.string()]);
 
 export const briefGeneratorOptionsSchema = z
   .object({
@@ -133,19 +143,45 @@ export const briefGeneratorOptionsSchema = z
     }),
     directory: z
       .string()
-      .default('briefs')
-      .describe('Folder (relative to the workspace root) that gets `<name>/brief.qlf.yaml`. @default "briefs"'),
+      .optional()
+      .describe(
+        'Folder (relative to the workspace root) that gets `<name>/brief.qlf.yaml`; it must be where the `briefs` globs of qlf.config.ts look. @default the folder the first `briefs` glob names, else "briefs"',
+      ),
     description: z
       .string()
       .optional()
-      .describe('What the service is for, in a few sentences. @default a placeholder to edit'),
-    overlays: z
-      .union([z.array(dnsLabel), z.string()])
+      .describe('What the service is for, in a few sentences. @default a placeholder to edit')
+      .meta({ 'x-prompt': 'Describe the service in a sentence or two (who uses it, what it keeps):' }),
+    overlays: nameList
       .optional()
-      .describe('Overlays to apply, as a list or comma-separated (e.g. "fintech,pci"). @default none'),
+      .describe(
+        'Overlays to apply, as a list or comma-separated (e.g. "fintech,pci"): built-in or in `overlays.dirs`. @default none',
+      ),
+    uses: nameList
+      .optional()
+      .describe('Briefs whose APIs this service calls, as a list or comma-separated. @default none'),
+    template: z
+      .enum(BRIEF_TEMPLATES)
+      .default('minimal')
+      .describe(
+        'What the brief starts as: the required fields only, or with every structured section as a commented example. @default "minimal"',
+      )
+      .meta({
+        'x-prompt': {
+          message: 'Which template should the brief start from?',
+          type: 'list',
+          items: [
+            { value: 'minimal', label: 'minimal: name and description, the rest inferred' },
+            { value: 'annotated', label: 'annotated: also every structured section, commented out' },
+          ],
+        },
+      }),
   })
   .strict()
-  .meta({ title: 'qlf brief', description: 'Scaffolds a new brief (`<directory>/<name>/brief.qlf.yaml`).' });
+  .meta({
+    title: 'qlf brief',
+    description: 'Scaffolds a new brief (`<directory>/<name>/brief.qlf.yaml`) where the `briefs` globs find it.',
+  });
 
 export type InitGeneratorOptions = z.input<typeof initGeneratorOptionsSchema>;
 export type BriefGeneratorOptions = z.input<typeof briefGeneratorOptionsSchema>;

@@ -1,8 +1,8 @@
 // Nx executor `qlf:deploy`: renders one brief's Kubernetes objects (`<outDir>/<name>/deploy/`) through the engine,
 // then, unless `apply: false`, applies them to the cluster. The Nx target is never cached: applying changes the world.
 import { join, resolve } from 'node:path';
-import { createStageExecutor } from '../../core/nx-executor.js';
 import { briefOutDir } from '../../graph/publish.js';
+import { createStageExecutor } from '../../nx/stage-executor.js';
 
 export default createStageExecutor('deploy', undefined, async ({ config, options, brief, root, print }) => {
   if (!options.apply) return;

@@ -1,5 +1,5 @@
 // Nx executor `qlf:generate`: generates one brief's service and merges it into its working copy (beside the brief).
-import { createStageExecutor } from '../../core/nx-executor.js';
+import { createStageExecutor } from '../../nx/stage-executor.js';
 
 export default createStageExecutor('generate', (config, options) => {
   if (options.provider) config.generate.provider = options.provider;

@@ -1,4 +1,4 @@
 // Nx executor `qlf:package`: packages one brief into `<outDir>/<name>/package/<name>.qlcapsule`.
-import { createStageExecutor, strictOverride } from '../../core/nx-executor.js';
+import { createStageExecutor, strictOverride } from '../../nx/stage-executor.js';
 
 export default createStageExecutor('package', strictOverride);

@@ -6,6 +6,7 @@ import { writeFileAtomic } from '../../core/atomic-fs.js';
 import { canonicalJson } from '../../core/canonical-json.js';
 import type { BuildResult } from '../../schemas/build-result.js';
 import { defineStageTask } from '../stage-task.js';
+import { STAGE_OUTPUTS } from '../stages.js';
 
 export const buildTask = defineStageTask({
   stage: 'build',
@@ -13,7 +14,7 @@ export const buildTask = defineStageTask({
   retryable: true,
   cacheable: true,
   reads: ['compile', 'generate'],
-  outputs: ['build'],
+  outputs: [...STAGE_OUTPUTS.build],
   async inputs({ config }) {
     // Where the engine is, never whether it answered: a cache key must not depend on a timing. A result without an
     // image is never cached (see `run`), and a cached image is checked to still exist before it is served.

@@ -11,9 +11,9 @@ import { resolveInside } from '../../core/safe-path.js';
 import { inSpan } from '../../observability/tracing/index.js';
 import type { BuildResult } from '../../schemas/build-result.js';
 import { defineStageTask } from '../stage-task.js';
+import { DEPLOY_DIR, STAGE_OUTPUTS } from '../stages.js';
 
-/** The folder under `<outDir>/<name>/` holding the rendered objects. */
-export const DEPLOY_DIR = 'deploy';
+export { DEPLOY_DIR } from '../stages.js';
 /** What was rendered: the objects in apply order, and warnings (an image by tag). */
 export const DEPLOY_MANIFEST = 'deploy.json';
 
@@ -23,7 +23,7 @@ export const deployTask = defineStageTask({
   retryable: false,
   cacheable: true,
   reads: ['compile', 'build'],
-  outputs: [DEPLOY_DIR],
+  outputs: [...STAGE_OUTPUTS.deploy],
   async inputs({ config }) {
     return [`deploy ${canonicalJson(config.deploy)}`];
   },

@@ -7,6 +7,7 @@ import { sha256 } from '../../core/hash.js';
 import { qlfVersion } from '../../core/package-info.js';
 import { sourceDateEpoch } from '../../core/tar.js';
 import { defineStageTask } from '../stage-task.js';
+import { STAGE_OUTPUTS } from '../stages.js';
 
 export const packageTask = defineStageTask({
   stage: 'package',
@@ -14,7 +15,7 @@ export const packageTask = defineStageTask({
   retryable: false,
   cacheable: true,
   reads: ['compile', 'generate', 'verify', 'build'],
-  outputs: ['package'],
+  outputs: [...STAGE_OUTPUTS.package],
   async inputs({ config, brief, once }) {
     // The capsule pins the brief file's own digest (a comment edit changes the signed provenance), the key that signs
     // it (by its public fingerprint: no secret enters a hash), the archive time and which outside tools took part.

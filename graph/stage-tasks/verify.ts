@@ -6,6 +6,7 @@ import { canonicalJson } from '../../core/canonical-json.js';
 import { workError } from '../../core/errors.js';
 import { ownedTempDir } from '../../core/owned-temp.js';
 import { defineStageTask } from '../stage-task.js';
+import { STAGE_OUTPUTS } from '../stages.js';
 
 /** `pytest[postgresql]` for a run against one database, else the runner's name. */
 function runnerLabel(entry: { runner: string; database?: string }): string {
@@ -19,7 +20,7 @@ export const verifyTask = defineStageTask({
   cacheable: true,
   publishOnFailure: true,
   reads: ['compile', 'generate'],
-  outputs: ['verify'],
+  outputs: [...STAGE_OUTPUTS.verify],
   async inputs(ctx) {
     const { strict, timeoutMs, databases } = ctx.config.verify;
     // The interpreter choice changes which checks can run. What it can import is not hashed (asking it takes time, and a

@@ -5,21 +5,29 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { isDeepStrictEqual as isEqual } from 'node:util';
 import { AggregateCreateNodesError } from '@nx/devkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEAM_OVERLAY } from './bench/workspace.js';
-import { packagePath } from './core/package-info.js';
-import { createNodesV2 } from './plugin.js';
+import { TEAM_OVERLAY } from '../bench/workspace.js';
+import { packagePath } from '../core/package-info.js';
+import { stageTasks } from '../graph/stage-tasks/index.js';
+import { STAGE_RECORDS } from '../graph/stages.js';
+import { cpuMsSince } from '../testing/cpu-time.js';
+import { createNodes as plugin } from './plugin.js';
 
-const [pattern, createNodes] = createNodesV2;
-/** qlf itself as an input, outside qlf's repository and without a lockfile entry. */
-const QLF = { runtime: `node -p "require('qlf/package.json').version"` };
+const [pattern, createNodes] = plugin;
 
-describe('qlf Nx plugin (createNodesV2)', () => {
+describe('qlf Nx plugin (createNodes)', () => {
   let root: string;
+  /** A path of qlf's package as a `runtime` command sees it from the workspace root. */
+  const fromRoot = (...segments: string[]) =>
+    relative(root, packagePath(...segments))
+      .split(sep)
+      .join('/');
+  /** qlf itself as an input, outside qlf's repository: the installed package's identity, not its dependency tree. */
+  const QLF = () => ({ runtime: `node ${fromRoot('dist', 'nx', 'qlf-identity.js')}` });
   const write = async (path: string, text: string) => {
     await mkdir(dirname(join(root, path)), { recursive: true });
     await writeFile(join(root, path), text);
   };
-  const infer = (files: string[], options = {}) =>
+  const infer = async (files: string[], options = {}) =>
     createNodes(files, options, { workspaceRoot: root, nxJsonConfiguration: {} });
   /** The project inferred for `file`, with `others` (the briefs it uses) inferred alongside, as Nx passes every file. */
   const projectOf = async (file: string, options = {}, others: string[] = []) => {
@@ -98,6 +106,7 @@ describe('qlf Nx plugin (createNodesV2)', () => {
     expect(targets.generate?.outputs).toEqual([
       '{workspaceRoot}/dist/qlf/payments/generated',
       '{workspaceRoot}/dist/qlf/payments/generated.lock.json',
+      '{workspaceRoot}/dist/qlf/payments/llm-usage.json',
       '{workspaceRoot}/dist/qlf/payments/source.json',
     ]);
     const outputs = Object.values(targets).flatMap((target) => target.outputs ?? []);
@@ -111,7 +120,7 @@ describe('qlf Nx plugin (createNodesV2)', () => {
     const verify = (await projectOf('services/payments/brief.qlf.yaml'))?.targets?.verify;
     expect(verify?.inputs).toEqual([
       '{workspaceRoot}/qlf.config.ts',
-      QLF,
+      QLF(),
       { dependentTasksOutputFiles: '**/ir.json', transitive: true },
       { dependentTasksOutputFiles: '**/source.json', transitive: true },
       { env: 'QLF_PYTHON' },
@@ -121,11 +130,11 @@ describe('qlf Nx plugin (createNodesV2)', () => {
 
   it('hashes in package the brief, every upstream record it ships, the archive time and the signing key', async () => {
     const pkg = (await projectOf('services/payments/brief.qlf.yaml'))?.targets?.package;
-    const bin = relative(root, packagePath('bin', 'qlf.js')).split(sep).join('/');
+    const bin = fromRoot('bin', 'qlf.js');
     expect(pkg?.inputs).toEqual([
       '{workspaceRoot}/services/payments/brief.qlf.yaml',
       '{workspaceRoot}/qlf.config.ts',
-      QLF,
+      QLF(),
       { dependentTasksOutputFiles: '**/ir.json', transitive: true },
       { dependentTasksOutputFiles: '**/source.json', transitive: true },
       { dependentTasksOutputFiles: '**/verify/report.json', transitive: true },
@@ -177,15 +186,94 @@ describe('qlf Nx plugin (createNodesV2)', () => {
       'services/tagged/brief.qlf.yaml',
       'apiVersion: qlf.dev/v1\nkind: Brief\nname: x\nuses: !!set {payments}\n',
     );
-    const started = Date.now();
+    const started = process.cpuUsage();
     expect((await projectOf('services/deep/brief.qlf.yaml'))?.name).toBe('deep');
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(cpuMsSince(started)).toBeLessThan(1000);
     expect((await projectOf('services/tagged/brief.qlf.yaml'))?.name).toBe('tagged');
   });
 
   it('skips brief files outside the config `briefs` globs', async () => {
     const results = await infer(['fixtures/other/brief.qlf.yaml', 'services/payments/brief.qlf.yaml']);
     expect(results.map(([file]) => file)).toEqual(['services/payments/brief.qlf.yaml']);
+  });
+
+  it('declares the outputs the stage tasks declare, plus the records a stage writes after publishing', async () => {
+    const targets = (await projectOf('services/payments/brief.qlf.yaml'))?.targets ?? {};
+    for (const task of stageTasks) {
+      const declared = [...task.outputs, ...(STAGE_RECORDS[task.stage] ?? [])];
+      expect(targets[task.stage]?.outputs).toEqual(declared.map((o) => `{workspaceRoot}/dist/qlf/payments/${o}`));
+    }
+  });
+
+  it('hashes qlf by its own identity, never its dependency tree, and lists only workspace overlay files', async () => {
+    const targets = (await projectOf('services/payments/brief.qlf.yaml'))?.targets ?? {};
+    const inputs = Object.values(targets).flatMap((target) => target.inputs ?? []);
+    expect(inputs.some((input) => typeof input === 'object' && 'externalDependencies' in input)).toBe(false);
+    // team-audit is a workspace file; the built-in overlays are qlf's own files, which the qlf input covers.
+    const files = (targets.compile?.inputs ?? []).filter((input): input is string => typeof input === 'string');
+    expect(files).toEqual([
+      '{workspaceRoot}/services/payments/brief.qlf.yaml',
+      '{workspaceRoot}/overlays/team-audit.yaml',
+      '{workspaceRoot}/qlf.config.ts',
+    ]);
+  });
+
+  it('runs one verify at a time, as qlf does', async () => {
+    const targets = (await projectOf('services/payments/brief.qlf.yaml'))?.targets ?? {};
+    expect(targets.verify?.parallelism).toBe(false);
+    expect(targets.compile?.parallelism).toBeUndefined();
+  });
+
+  it('describes each target for `nx show project`, with the qlf command that documents it', async () => {
+    const project = await projectOf('services/payments/brief.qlf.yaml');
+    expect(project?.metadata).toMatchObject({
+      technologies: ['qlf'],
+      targetGroups: { qlf: Object.keys(project?.targets ?? {}) },
+    });
+    expect(project?.targets?.compile?.metadata).toEqual({
+      description: 'Compiles a brief to its canonical IR (payments)',
+      technologies: ['qlf'],
+      help: { command: 'npx qlf compile --help', example: { options: { brief: 'services/payments/brief.qlf.yaml' } } },
+    });
+    expect(project?.targets?.verify?.metadata?.help).toEqual({
+      command: 'npx qlf run --help',
+      example: { options: { strict: true } },
+    });
+  });
+
+  it('names each target as the options say, the others by prefix and stage', async () => {
+    const orders = await projectOf(
+      'services/orders/brief.qlf.yaml',
+      { targetPrefix: 'q-', compileTargetName: 'ir', generateTargetName: 'codegen' },
+      PAYMENTS,
+    );
+    expect(Object.keys(orders?.targets ?? {})).toEqual([
+      'ir',
+      'codegen',
+      'q-verify',
+      'q-build',
+      'q-package',
+      'q-deploy',
+    ]);
+    expect(orders?.targets?.codegen?.dependsOn).toEqual(['ir', '^codegen']);
+    expect(orders?.targets?.['q-verify']?.dependsOn).toEqual(['codegen', '^q-verify']);
+  });
+
+  it.each([
+    [{ buildTarget: 'b' }, /unknown option "buildTarget"/],
+    [{ compileTargetName: 3 }, /option "compileTargetName" is 3: expected string, received number/],
+    [{ verifyTargetName: 'a:b' }, /option "verifyTargetName" is "a:b": expected a target name/],
+    [{ compileTargetName: 'x', deployTargetName: 'x' }, /two stages share the target name "x"/],
+  ])('rejects the options %j, naming the option and the accepted ones', async (options, message) => {
+    const error = await infer(PAYMENTS, options).then(
+      () => undefined,
+      (thrown: unknown) => thrown as Error,
+    );
+    expect(error?.message).toMatch(message);
+    expect(error?.message).toMatch(/^E_PLUGIN_OPTIONS /);
+    expect(error?.message).toMatch(
+      /\n {2}fix: .*(targetPrefix, compileTargetName|compileTargetName, generateTargetName)/,
+    );
   });
 
   it('prefixes target names when asked', async () => {
@@ -199,6 +287,22 @@ describe('qlf Nx plugin (createNodesV2)', () => {
       'qlf-deploy',
     ]);
     expect(orders?.targets?.['qlf-generate']?.dependsOn).toEqual(['qlf-compile', '^qlf-generate']);
+  });
+
+  it('keeps a name with the brief in the folder of that name when a copy claims it too', async () => {
+    // "payments-copy/" sorts before "payments/" as a string; the original must not lose its project to the copy.
+    await write(
+      'services/payments-copy/brief.qlf.yaml',
+      'apiVersion: qlf.dev/v1\nkind: Brief\nname: payments\ndescription: x\n',
+    );
+    const error = await infer(['services/payments-copy/brief.qlf.yaml', ...PAYMENTS]).then(
+      () => undefined,
+      (thrown: unknown) => thrown as AggregateCreateNodesError,
+    );
+    expect(error?.errors.map(([file]) => file)).toEqual(['services/payments-copy/brief.qlf.yaml']);
+    expect(error?.errors[0]?.[1].stack).toBe(error?.errors[0]?.[1].message);
+    expect(error?.partialResults.map(([file]) => file)).toEqual(PAYMENTS);
+    await rm(join(root, 'services/payments-copy'), { recursive: true });
   });
 
   it('reports a bad brief in its own file, with the line and the fix, and keeps the other briefs as projects', async () => {

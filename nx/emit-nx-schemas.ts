@@ -1,5 +1,5 @@
 // Writes every Nx `schema.json` (executors and generators) from the zod schemas in `executor-options.ts`, so they
-// never drift from the types. Run `node dist/schemas/emit-nx-schemas.js`; `emit-nx-schemas.test.ts` fails when stale.
+// never drift from the types. Run `npm run schemas` (`node dist/nx/emit-nx-schemas.js`); its test fails when stale.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +7,11 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../core/atomic-fs.js';
 import { packageRoot } from '../core/package-info.js';
 import { isStageName } from '../graph/stages.js';
-import { briefGeneratorOptionsSchema, executorOptionsSchemas, initGeneratorOptionsSchema } from './executor-options.js';
+import {
+  briefGeneratorOptionsSchema,
+  executorOptionsSchemas,
+  initGeneratorOptionsSchema,
+} from '../schemas/executor-options.js';
 
 const generatorSchemas: Record<string, z.ZodType> = {
   init: initGeneratorOptionsSchema,

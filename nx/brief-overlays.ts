@@ -3,14 +3,13 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { runCompile } from '../executors/compile/compile.js';
+import { writeFileAtomic } from '../core/atomic-fs.js';
+import { hashParts } from '../core/hash.js';
+import { qlfVersion } from '../core/package-info.js';
 import { loadOverlayRegistry } from '../overlays/lib/load-overlay-registry.js';
 import { resolveOverlays } from '../overlays/lib/resolve-overlays.js';
 import type { OverlayRegistry } from '../overlays/lib/types.js';
 import type { ResolvedConfig } from '../workspace/config.js';
-import { writeFileAtomic } from './atomic-fs.js';
-import { hashParts } from './hash.js';
-import { qlfVersion } from './package-info.js';
 
 export interface BriefOverlayResolver {
   /** Absolute overlay files read when compiling `briefFile`, sorted. */
@@ -37,6 +36,8 @@ function readCache(file: string, key: string): Record<string, string[]> {
 
 /** Overlay names compile applies to the brief: explicit, inferred from the description, and required. */
 async function compiledOverlays(text: string, file: string, registry: OverlayRegistry, threshold: number) {
+  // Loaded on a miss only: a graph whose briefs are all remembered never loads the compiler.
+  const { runCompile } = await import('../executors/compile/compile.js');
   const { ir } = await runCompile({ source: { text, file }, overlays: registry, autoApplyThreshold: threshold });
   return ir.overlays.applied.map((overlay) => overlay.name);
 }

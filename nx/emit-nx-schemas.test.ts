@@ -20,14 +20,11 @@ describe('Nx schema.json files', () => {
     ]);
   });
 
-  it.each(Object.keys(files))(
-    '%s matches the zod source (run `node dist/schemas/emit-nx-schemas.js` if not)',
-    (path) => {
-      // Compared as JSON, not bytes: the files on disk are formatted by biome.
-      const onDisk = JSON.parse(readFileSync(join(packageRoot(), path), 'utf8'));
-      expect(onDisk).toEqual(JSON.parse(files[path] ?? 'null'));
-    },
-  );
+  it.each(Object.keys(files))('%s matches the zod source (run `npm run schemas` if not)', (path) => {
+    // Compared as JSON, not bytes: the files on disk are formatted by biome.
+    const onDisk = JSON.parse(readFileSync(join(packageRoot(), path), 'utf8'));
+    expect(onDisk).toEqual(JSON.parse(files[path] ?? 'null'));
+  });
 
   it('marks the brief name as the first positional argument', () => {
     const brief = JSON.parse(files['generators/brief/schema.json'] ?? '{}');

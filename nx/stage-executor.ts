@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import type { z } from 'zod';
 import { createOutput, formatError } from '../cli/output.js';
+import { inputError, isQlfError } from '../core/errors.js';
+import { zodIssues } from '../core/zod-issues.js';
 import { runStage } from '../graph/run-stage.js';
 import type { StageName } from '../graph/stages.js';
 import { executorOptionsSchemas } from '../schemas/executor-options.js';
 import { loadConfig, type ResolvedConfig } from '../workspace/config.js';
-import { inputError, isQlfError } from './errors.js';
-import { zodIssues } from './zod-issues.js';
 
 type Options<S extends StageName> = z.output<(typeof executorOptionsSchemas)[S]>;
 
