@@ -48,4 +48,8 @@ export const commands: Record<string, { summary: string; load: () => Promise<Any
     summary: 'Deliver a capsule to folders, HTTP endpoints and OCI registries',
     load: async () => (await import('./deliver.js')).default as AnyCommand,
   },
+  ui: {
+    summary: 'Serve the web UI over the workspace',
+    load: async () => (await import('./ui.js')).default as AnyCommand,
+  },
 };
