@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gunzip, readTar } from '../../../core/tar.js';
-import { makeServiceDir, sampleBrief, sampleIr } from '../fixtures/sample-service.js';
+import { ordersIr } from '../../../testing/sample-irs.js';
+import { makeServiceDir, sampleBrief } from '../fixtures/sample-service.js';
 import { runPackage } from '../package.js';
 import { findOnPath } from './external-tools.js';
 
@@ -45,7 +46,7 @@ describe('external tools', () => {
     const saved = process.env.PATH;
     process.env.PATH = `${bin}${delimiter}${saved}`;
     try {
-      const input = { ir: sampleIr(), serviceDir, briefText: sampleBrief, overlayFiles: [] };
+      const input = { ir: ordersIr(), serviceDir, briefText: sampleBrief, overlayFiles: [] };
       const ctx = { qlfVersion: '0.1.0', strict: false, docs: ['sbom' as const], sourceDateEpoch: 0 };
       const one = await runPackage(input, ctx);
       const two = await runPackage(input, ctx);
@@ -63,7 +64,7 @@ describe('external tools', () => {
   });
 
   it('refuses generator syft when syft is missing', async () => {
-    const input = { ir: sampleIr(), serviceDir, briefText: sampleBrief, overlayFiles: [] };
+    const input = { ir: ordersIr(), serviceDir, briefText: sampleBrief, overlayFiles: [] };
     const saved = process.env.PATH;
     process.env.PATH = '/nonexistent';
     try {
