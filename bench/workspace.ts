@@ -1,11 +1,11 @@
 // Temporary qlf + Nx workspaces for the benchmark and the end-to-end tests: briefs, a workspace overlay, qlf.config.ts,
 // nx.json with the qlf plugin, and a node_modules whose entries link to this package's (with `qlf` linking here).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, realpathSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { packageRoot } from '../core/package-info.js';
+import { packagePath, packageRoot } from '../core/package-info.js';
 
 export interface BriefFile {
   /** Folder under `briefs/`, and the brief's name. */
@@ -87,6 +87,19 @@ export interface CreateWorkspaceOptions {
   briefs: BriefFile[];
   /** Put the workspace in a git repository with one commit. @default false */
   git?: boolean;
+  /** Folder the briefs go in, `<folder>/<name>/brief.qlf.yaml`. @default 'briefs' */
+  folder?: string;
+  /** Settings added to the workspace's `qlf.config.ts` (plain data). @default {} */
+  config?: Record<string, unknown>;
+}
+
+/** The bundled examples (`examples/<name>/brief.qlf.yaml`), for a workspace of their own. */
+export function exampleBriefs(): BriefFile[] {
+  const dir = packagePath('examples');
+  return readdirSync(dir)
+    .filter((name) => existsSync(join(dir, name, 'brief.qlf.yaml')))
+    .sort()
+    .map((name) => ({ name, text: readFileSync(join(dir, name, 'brief.qlf.yaml'), 'utf8') }));
 }
 
 export async function createWorkspace(options: CreateWorkspaceOptions): Promise<Workspace> {
@@ -98,16 +111,15 @@ export async function createWorkspace(options: CreateWorkspaceOptions): Promise<
   linkNodeModules(root);
   await write('package.json', `${JSON.stringify({ name: 'qlf-bench-workspace', private: true }, null, 2)}\n`);
   await write('.gitignore', 'node_modules\ndist\n.nx\n.qlf\n');
-  await write(
-    'qlf.config.ts',
-    "export default { briefs: ['briefs/**/brief.qlf.yaml'], outDir: 'dist/qlf', overlays: { dirs: ['overlays'] } };\n",
-  );
+  const folder = options.folder ?? 'briefs';
+  const config = { briefs: [`${folder}/**/brief.qlf.yaml`], outDir: 'dist/qlf', overlays: { dirs: ['overlays'] } };
+  await write('qlf.config.ts', `export default ${JSON.stringify({ ...config, ...options.config })};\n`);
   await write(
     'nx.json',
     `${JSON.stringify({ neverConnectToCloud: true, useDaemonProcess: false, plugins: ['qlf/plugin'] }, null, 2)}\n`,
   );
   await write('overlays/team-audit.yaml', TEAM_OVERLAY);
-  for (const brief of options.briefs) await write(`briefs/${brief.name}/brief.qlf.yaml`, brief.text);
+  for (const brief of options.briefs) await write(`${folder}/${brief.name}/brief.qlf.yaml`, brief.text);
   if (options.git) {
     const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: 'ignore' });
     git('init', '-q', '-b', 'main');

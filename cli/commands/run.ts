@@ -2,15 +2,16 @@
 
 import { inputError } from '../../core/errors.js';
 import { signalDescendants } from '../../core/process-tree.js';
-import { affectedBriefs, type RunResult, runGraph, type TaskResult } from '../../graph/index.js';
+import type { TaskResult } from '../../graph/events.js';
+import { runGraph } from '../../graph/run-graph.js';
+import type { RunResult } from '../../graph/run-options.js';
 import { isStageName, STAGES } from '../../graph/stages.js';
-import { recordRun } from '../../observability/audit/index.js';
+import { recordRun } from '../../observability/audit/record-run.js';
 import type { RunMetrics } from '../../observability/metrics/run-export.js';
 import { loadConfig } from '../../workspace/config.js';
 import { commonOptions, defineCommand } from '../command.js';
 import type { Output } from '../output.js';
 import { applyModelOptions, MODEL_OPTIONS } from './model-options.js';
-import { costLines, runCost } from './run-cost.js';
 import { createProgress, formatSummary } from './run-progress.js';
 
 function jsonTask(task: TaskResult) {
@@ -95,7 +96,10 @@ export default defineCommand({
     }
     const config = applyModelOptions(await loadConfig(cwd), values);
     if (values.strict) config.verify = { ...config.verify, strict: true };
-    const only = values.affected ? await affectedBriefs({ config, base: values.base ?? 'main' }) : undefined;
+    // Modules a run without the option never loads: git and the graph's dependents; model costs (below).
+    const only = values.affected
+      ? await (await import('../../graph/affected.js')).affectedBriefs({ config, base: values.base ?? 'main' })
+      : undefined;
     // Loaded only when asked for: the metrics client costs a warm run about 40 ms.
     const wantsMetrics = values['metrics-file'] !== undefined || values.pushgateway !== undefined;
     const metrics = wantsMetrics
@@ -155,7 +159,10 @@ export default defineCommand({
         },
       });
       progress.stop();
-      const cost = await runCost(result.tasks, config);
+      // Only a generate task that ran can have cost anything: a warm run never loads the cost reader.
+      const generated = result.tasks.some((task) => task.stage === 'generate' && task.status === 'success');
+      const costs = generated ? await import('./run-cost.js') : undefined;
+      const cost = await costs?.runCost(result.tasks, config);
       if (values.json) {
         out.json({
           tasks: result.tasks.map(jsonTask),
@@ -166,7 +173,7 @@ export default defineCommand({
       } else {
         if (result.tasks.length === 0) out.print('No briefs matched: nothing to run.');
         out.print(formatSummary(result.totals, out, result.interrupted));
-        for (const line of cost ? costLines(cost) : []) out.print(line);
+        for (const line of cost && costs ? costs.costLines(cost) : []) out.print(line);
       }
       if (result.interrupted) return 130;
       return result.totals.failed > 0 || result.totals.skipped > 0 ? 1 : 0;

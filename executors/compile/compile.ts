@@ -2,20 +2,19 @@
 
 import { canonicalJson } from '../../core/canonical-json.js';
 import { isQlfError, QlfError, workError } from '../../core/errors.js';
-import { applyOverlays, type OverlayRegistry, type OverlayRequest, resolveOverlays } from '../../overlays/index.js';
+import { applyOverlays, type OverlayRegistry, resolveOverlays } from '../../overlays/index.js';
 import type { Brief } from '../../schemas/brief.js';
-import type { ComplianceName } from '../../schemas/common.js';
 import { type IR, IR_VERSION, irSchema } from '../../schemas/ir.js';
 import type { ModelFacts } from '../../schemas/model-facts.js';
 import type { Controls } from '../../schemas/overlay.js';
-import { type Analysis, analyze } from './lib/analyze.js';
+import { analyze } from './lib/analyze.js';
 import { checkDatabase } from './lib/check-database.js';
+import { chooseOverlays } from './lib/choose-overlays.js';
 import { buildRelationships } from './lib/detect-relationships.js';
-import { byDefault, explicit, type Finding, WarningSink } from './lib/finding.js';
+import { byDefault, explicit, WarningSink } from './lib/finding.js';
 import { locateInBrief, parseBrief } from './lib/load-brief.js';
 import { mergeEntities, mergeOps, mergeStack } from './lib/merge-explicit.js';
 import { mergeModelFacts } from './lib/model-facts.js';
-import { complianceOfOverlay, suggestOverlays } from './lib/suggest-overlays.js';
 import { dropEntitiesOfUsedServices } from './lib/used-services.js';
 import { contradictionWarnings } from './lib/warnings.js';
 
@@ -43,35 +42,6 @@ export interface CompileResult {
 }
 
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-function mergeCompliance(brief: Brief, analysis: Analysis): Finding<ComplianceName>[] {
-  const result = new Map<ComplianceName, Finding<ComplianceName>>();
-  for (const c of analysis.compliance) result.set(c.value, c);
-  for (const c of brief.compliance ?? []) result.set(c, explicit(c));
-  return [...result.values()].sort((a, b) => byString(a.value, b.value));
-}
-
-/** Overlays to apply: the brief's and the caller's (explicit), explicit domain/compliance, and strong suggestions. */
-function overlayRequests(brief: Brief, ir: IR, input: CompileInput): OverlayRequest[] {
-  const requests: OverlayRequest[] = [];
-  for (const name of [...(brief.overlays ?? []), ...(input.extraOverlays ?? [])]) {
-    requests.push({ name, reason: 'explicit', confidence: 1 });
-  }
-  for (const loaded of input.overlays.list()) {
-    const name = loaded.overlay.name;
-    const regime = complianceOfOverlay(name);
-    const explicitRegime =
-      regime !== undefined && ir.compliance.some((c) => c.value === regime && c.origin === 'explicit');
-    const explicitDomain = ir.domain.origin === 'explicit' && ir.domain.value === name;
-    if (explicitRegime || explicitDomain) requests.push({ name, reason: 'explicit', confidence: 1 });
-  }
-  for (const suggestion of ir.overlays.suggested) {
-    if (suggestion.confidence >= input.autoApplyThreshold) {
-      requests.push({ name: suggestion.name, reason: 'inferred', confidence: suggestion.confidence });
-    }
-  }
-  return requests;
-}
 
 /** Points an unknown-overlay error at the brief's `overlays:` entry that named it. */
 function locateOverlayError(error: unknown, brief: Brief, text: string, file?: string): unknown {
@@ -104,7 +74,14 @@ export async function runCompile(input: CompileInput): Promise<CompileResult> {
     brief.uses ?? [],
     warnings,
   );
-  const domain = brief.domain !== undefined ? explicit(brief.domain) : analysis.domain;
+  const choice = chooseOverlays({
+    brief,
+    signals: analysis,
+    overlays: input.overlays.list().map((l) => l.overlay),
+    autoApplyThreshold: input.autoApplyThreshold,
+    extraOverlays: input.extraOverlays,
+  });
+  const { domain, compliance } = choice;
   if (
     brief.domain !== undefined &&
     analysis.domain.origin === 'inferred' &&
@@ -117,7 +94,6 @@ export async function runCompile(input: CompileInput): Promise<CompileResult> {
       { path: 'domain' },
     );
   }
-  const compliance = mergeCompliance(brief, analysis);
   const security = brief.security ?? {};
   const controls: IR['controls'] = { minAuth: 'none', tls: false, auditLog: security.auditLog ?? false };
   if (security.encryptionAtRest !== undefined) controls.encryptionAtRest = security.encryptionAtRest;
@@ -143,11 +119,7 @@ export async function runCompile(input: CompileInput): Promise<CompileResult> {
     controls,
     overlays: {
       applied: [],
-      suggested: suggestOverlays(
-        analysis.doc,
-        input.overlays.list().map((l) => l.overlay),
-        { domain, compliance },
-      ),
+      suggested: choice.suggested,
       decisions: [],
       rules: [],
       prompts: {},
@@ -164,7 +136,7 @@ export async function runCompile(input: CompileInput): Promise<CompileResult> {
   }
   let resolved: ReturnType<typeof resolveOverlays>;
   try {
-    resolved = resolveOverlays(overlayRequests(brief, draft, input), input.overlays);
+    resolved = resolveOverlays(choice.requests, input.overlays);
   } catch (error) {
     throw 'text' in source ? locateOverlayError(error, brief, source.text, source.file) : error;
   }

@@ -1,10 +1,8 @@
-// Base images per stack, pinned by tag and by digest. qlf cannot know today's digest of a public tag offline, so the
-// default digest is an explicit placeholder; set the real one in `qlf.config.ts` (`build.baseImages`) or pass a
-// `--build-arg`, and the Dockerfile never floats on a moving tag.
+// Base images per stack: a tag any engine can pull by default, and a digest where the user pins one. qlf cannot know
+// a public tag's digest offline (nor keep it current), so reproducible builds pin through `build.baseImages` in
+// `qlf.config.ts` (`PYTHON_IMAGE: 'docker.io/library/python:3.11-slim-bookworm@sha256:…'`) or a `--build-arg`.
+import { inputError } from '../../../core/errors.js';
 import type { BackendName } from '../../../schemas/common.js';
-
-/** The all-zero digest marks "pin me": a build that uses it fails at pull time instead of floating. */
-export const DIGEST_PLACEHOLDER = `sha256:${'0'.repeat(64)}`;
 
 export interface BaseImage {
   /** Build argument that selects the image. */
@@ -33,9 +31,63 @@ export const BASE_IMAGES: Record<BackendName, BaseImage[]> = {
   ],
 };
 
-/** `tag@digest` for each build argument, with overrides from config (`{ PYTHON_IMAGE: 'python:3.12@sha256:…' }`). */
+export interface ImageReference {
+  /** Registry host (with port) and repository path. */
+  name: string;
+  tag?: string;
+  /** `sha256:<64 hex>` or `sha512:<128 hex>`. */
+  digest?: string;
+}
+
+// The grammar of github.com/distribution/reference: a lowercase path under an optional registry host, a tag, a digest.
+const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const HOST = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?';
+const REFERENCE = new RegExp(
+  `^(?<name>(?:${HOST}/)?${COMPONENT}(?:/${COMPONENT})*)(?::(?<tag>[\\w][\\w.-]{0,127}))?(?:@(?<digest>[a-z0-9]+:[a-zA-Z0-9=_-]+))?$`,
+);
+const DIGEST_HEX: Record<string, number> = { sha256: 64, sha512: 128 };
+
+/** The all-zero digest earlier qlf versions wrote as a "pin me" placeholder: never a real image. */
+const PLACEHOLDER_DIGEST = /^sha256:0{64}$/;
+
+/** Parses an image reference; a string naming what is wrong with it when it is not one qlf accepts. */
+export function parseImageReference(ref: string): ImageReference | string {
+  const match = REFERENCE.exec(ref);
+  if (!match?.groups) {
+    return 'is not an image reference: expected [registry/]repository[:tag][@sha256:<64 hex digits>], lowercase';
+  }
+  const { name, tag, digest } = match.groups as { name: string; tag?: string; digest?: string };
+  if (!tag && !digest) return 'names no tag or digest (it would float on :latest)';
+  if (digest) {
+    const [algorithm = '', hex = ''] = digest.split(':');
+    const length = DIGEST_HEX[algorithm];
+    if (length === undefined) return `has a ${algorithm} digest: use sha256:<64 hex digits>`;
+    if (!new RegExp(`^[0-9a-f]{${length}}$`).test(hex)) {
+      return `has a malformed digest: ${algorithm} takes ${length} lowercase hex digits`;
+    }
+    if (PLACEHOLDER_DIGEST.test(digest)) return 'has the all-zero placeholder digest, which no image has';
+  }
+  return { name, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
+}
+
+/**
+ * The image for each build argument of `stack`: its tag by default, else the override from config
+ * (`build.baseImages`, e.g. `{ PYTHON_IMAGE: 'python:3.11-slim-bookworm@sha256:…' }`). Every problem with the
+ * overrides (an argument the stack does not have, a value that is not a reference) is one input error.
+ */
 export function resolveBaseImages(stack: BackendName, overrides: Record<string, string> = {}): Record<string, string> {
-  return Object.fromEntries(
-    BASE_IMAGES[stack].map(({ arg, tag }) => [arg, overrides[arg] ?? `${tag}@${DIGEST_PLACEHOLDER}`]),
-  );
+  const args = BASE_IMAGES[stack].map(({ arg }) => arg);
+  const problems: string[] = [];
+  for (const [arg, ref] of Object.entries(overrides)) {
+    if (!args.includes(arg)) problems.push(`build.baseImages.${arg}: ${stack} images take no ${arg}`);
+    const parsed = parseImageReference(ref);
+    if (typeof parsed === 'string') problems.push(`build.baseImages.${arg} ${JSON.stringify(ref)} ${parsed}`);
+  }
+  if (problems.length > 0) {
+    throw inputError('E_BUILD_BASE_IMAGE', problems.join('; '), {
+      hint: `Set ${args.join(', ')} in build.baseImages of qlf.config.ts to an image with a tag, a digest or both, e.g. ${BASE_IMAGES[stack][0]?.tag}@sha256:<digest from \`docker buildx imagetools inspect\`>.`,
+      issues: problems.map((message) => ({ code: 'E_BUILD_BASE_IMAGE', message, path: 'build.baseImages' })),
+    });
+  }
+  return Object.fromEntries(BASE_IMAGES[stack].map(({ arg, tag }) => [arg, overrides[arg] ?? tag]));
 }

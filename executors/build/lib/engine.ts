@@ -1,6 +1,7 @@
 // Talks to a container engine through the Docker Engine API (dockerode): Docker itself, or Podman's compatible
 // service. Honours DOCKER_HOST; reports "no engine" instead of failing when nothing answers.
-import Docker from 'dockerode';
+import { createRequire } from 'node:module';
+import type Docker from 'dockerode';
 import { workError } from '../../../core/errors.js';
 
 export interface EngineOptions {
@@ -24,6 +25,9 @@ export function engineAddress(options: EngineOptions = {}): string {
 }
 
 function dockerFor(address: string): Docker {
+  // Required here, not imported above: dockerode and its SSH and gRPC stack cost ~130 ms to load, and a warm run
+  // imports this module for `engineAddress` alone.
+  const Docker = createRequire(import.meta.url)('dockerode') as typeof import('dockerode');
   if (address.startsWith('unix://')) return new Docker({ socketPath: address.slice('unix://'.length) });
   const url = new URL(address.replace(/^tcp:/, 'http:'));
   return new Docker({

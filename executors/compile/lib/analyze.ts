@@ -1,20 +1,18 @@
 // Runs every detector over a description once: the inferred half of the IR, before explicit brief values are merged.
 import type { AuthMode, ComplianceName, DomainName } from '../../../schemas/common.js';
 import type { FeatureName, IR, IREntity } from '../../../schemas/ir.js';
+import { overlaySignals } from './choose-overlays.js';
 import { detectAuth } from './detect-auth.js';
-import { detectCompliance } from './detect-compliance.js';
-import { detectDomain } from './detect-domain.js';
 import { compoundAliases, detectEntities } from './detect-entities.js';
 import { detectFeatures } from './detect-features.js';
 import type { RelationFinding } from './detect-relationships.js';
 import { detectScale, type Scale } from './detect-scale.js';
 import { detectStack } from './detect-stack.js';
 import { detectStructure } from './detect-structure.js';
-import { ENTITY_TERMS } from './entity-vocabulary.js';
 import type { Finding, WarningSink } from './finding.js';
 import { scoreTerms } from './score-terms.js';
-import { type Doc, Lexicon, phraseWords, tokenize } from './text-match.js';
-import { BACKEND_TERMS, COMPLIANCE_TERMS, DATABASE_TERMS, DOMAIN_TERMS, FEATURE_TERMS } from './vocabulary.js';
+import { type Doc, tokenize } from './text-match.js';
+import { vocabularyLexicon } from './vocabulary-lexicon.js';
 
 export interface Analysis {
   doc: Doc;
@@ -30,36 +28,20 @@ export interface Analysis {
   paymentsNegated: boolean;
 }
 
-let lexicon: Lexicon | undefined;
-/** Words typos are corrected toward: every word of the entity, domain, compliance and feature vocabularies. */
-function vocabularyLexicon(): Lexicon {
-  if (lexicon) return lexicon;
-  const words = new Set<string>();
-  const tables = [
-    ...Object.values(DOMAIN_TERMS),
-    ...Object.values(COMPLIANCE_TERMS),
-    ...Object.values(FEATURE_TERMS),
-    ...Object.values(BACKEND_TERMS),
-    ...Object.values(DATABASE_TERMS),
-  ];
-  for (const table of tables)
-    for (const phrase of Object.keys(table)) for (const w of phraseWords(phrase)) words.add(w);
-  for (const { phrases } of Object.values(ENTITY_TERMS))
-    for (const p of phrases) for (const w of phraseWords(p)) words.add(w);
-  lexicon = new Lexicon([...words].filter((w) => w.length >= 5));
-  return lexicon;
-}
+const PAYMENT_TERMS = { payments: { payment: 1, 'payment processing': 1 } };
 
 export function analyze(description: string, warnings: WarningSink): Analysis {
   const doc = tokenize(description, vocabularyLexicon());
+  // First, on the bare doc: the compile task's hash runs the same detection to learn which overlays a brief applies.
+  const { domain, compliance } = overlaySignals(doc, warnings);
   doc.aliases = compoundAliases(doc);
   const structure = detectStructure(doc);
   const entities = detectEntities(doc, structure, warnings);
-  const [payments] = scoreTerms(doc, { payments: { payment: 1, 'payment processing': 1 } });
+  const [payments] = scoreTerms(doc, PAYMENT_TERMS);
   return {
     doc,
-    domain: detectDomain(doc, warnings),
-    compliance: detectCompliance(doc, warnings),
+    domain,
+    compliance,
     stack: detectStack(doc, warnings),
     entities,
     relations: structure.relations.map((r) => ({ ...r, origin: 'inferred' as const })),

@@ -96,12 +96,22 @@ export function compoundAliases(doc: Doc): Map<string, string> {
   return aliases;
 }
 
-function mentionsOf(doc: Doc): { found: Map<string, Mention> } {
-  const phraseOwner = new Map<string, { name: string; weak: boolean }>();
+let entityPhrases: { owner: Map<string, { name: string; weak: boolean }>; phrases: string[] } | undefined;
+
+/** Each entity phrase with the entity it names; one list, so `findPhrases` indexes it once per process. */
+function entityPhraseOwners() {
+  if (entityPhrases) return entityPhrases;
+  const owner = new Map<string, { name: string; weak: boolean }>();
   for (const [name, { phrases, weak }] of Object.entries(ENTITY_TERMS)) {
-    for (const phrase of phrases) phraseOwner.set(phrase, { name, weak: weak ?? false });
+    for (const phrase of phrases) owner.set(phrase, { name, weak: weak ?? false });
   }
-  const matches = [...findPhrases(doc, [...phraseOwner.keys()]).entries()].flatMap(([phrase, list]) =>
+  entityPhrases = { owner, phrases: [...owner.keys()] };
+  return entityPhrases;
+}
+
+function mentionsOf(doc: Doc): { found: Map<string, Mention> } {
+  const { owner: phraseOwner, phrases } = entityPhraseOwners();
+  const matches = [...findPhrases(doc, phrases).entries()].flatMap(([phrase, list]) =>
     list.map((m) => ({ ...m, owner: phraseOwner.get(phrase) })),
   );
   // Longest match wins a token: "order item" is a LineItem, not an Order.

@@ -102,9 +102,11 @@ export interface Residency {
   span: Span;
 }
 
+const PEOPLE_PHRASES = ['personal data', 'sign up'];
+
 function mentionsPeople(doc: Doc): boolean {
   if (doc.tokens.some((t) => PEOPLE.has(t.canon) || PEOPLE.has(t.lower))) return true;
-  return (findPhrases(doc, ['personal data', 'sign up']).size ?? 0) > 0;
+  return (findPhrases(doc, PEOPLE_PHRASES).size ?? 0) > 0;
 }
 
 /** A place usually ends its clause ("we do not serve customers in the EU"): look further back than a noun would. */

@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import type nlpType from 'compromise';
 import { singularize } from '../../../core/naming.js';
+import { ENGLISH_WORDS_JSON } from './english-words.js';
 import type { Doc } from './text-match.js';
 
 export interface TokenTags {
@@ -107,8 +108,13 @@ export function readsAsNonNoun(doc: Doc, index: number): boolean {
   return !tags.noun && (tags.verb || tags.adjective || tags.adverb);
 }
 
-/** Whether the word is in compromise's English lexicon (a real word, so never a typo to correct). */
+let englishWords: Set<string> | undefined;
+
+/**
+ * Whether the word is in compromise's English lexicon (a real word, so never a typo to correct). Read from the list
+ * generated from that lexicon, so correcting typos never loads compromise itself.
+ */
 export function isKnownEnglishWord(word: string): boolean {
-  const lexicon = (loadNlp().world() as { model: { one: { lexicon: Record<string, unknown> } } }).model.one.lexicon;
-  return Object.hasOwn(lexicon, word);
+  englishWords ??= new Set(JSON.parse(ENGLISH_WORDS_JSON) as string[]);
+  return englishWords.has(word);
 }

@@ -13,10 +13,22 @@ export interface TermScore<K extends string> {
   negatedSpans: Span[];
 }
 
+/** Keys and phrases per table, so `findPhrases` indexes each vocabulary once per process. */
+const tables = new WeakMap<object, { keys: string[]; phrases: string[] }>();
+
+function tableIndex<K extends string>(table: Record<K, Record<string, number>>): { keys: K[]; phrases: string[] } {
+  let known = tables.get(table);
+  if (!known) {
+    const keys = Object.keys(table) as K[];
+    known = { keys, phrases: keys.flatMap((key) => Object.keys(table[key])) };
+    tables.set(table, known);
+  }
+  return known as { keys: K[]; phrases: string[] };
+}
+
 /** Scores every key of `table`; keys in the table's order so ties break the same way every time. */
 export function scoreTerms<K extends string>(doc: Doc, table: Record<K, Record<string, number>>): TermScore<K>[] {
-  const keys = Object.keys(table) as K[];
-  const phrases = keys.flatMap((key) => Object.keys(table[key]));
+  const { keys, phrases } = tableIndex(table);
   const matches = findPhrases(doc, phrases);
   return keys.map((key) => {
     const weights: number[] = [];

@@ -64,7 +64,11 @@ export interface AnalysisSignals {
   compliance: Finding<ComplianceName>[];
 }
 
-export function suggestOverlays(doc: Doc, overlays: Overlay[], signals: AnalysisSignals): OverlaySuggestion[] {
+export function suggestOverlays(
+  doc: Doc,
+  overlays: readonly Pick<Overlay, 'name' | 'type' | 'detect'>[],
+  signals: AnalysisSignals,
+): OverlaySuggestion[] {
   const suggestions: OverlaySuggestion[] = [];
   for (const overlay of overlays) {
     const weights: number[] = [];

@@ -262,9 +262,15 @@ export function phraseWords(phrase: string): string[] {
     .map((w) => (/^[0-9]/.test(w) ? w : singularize(w)));
 }
 
-/** Every occurrence of each phrase, in token order; a phrase's words must be adjacent. */
-export function findPhrases(doc: Doc, phrases: readonly string[]): Map<string, PhraseMatch[]> {
-  const byFirst = new Map<string, { phrase: string; words: string[] }[]>();
+type PhraseIndex = Map<string, { phrase: string; words: string[] }[]>;
+
+/** Phrase lists by first word, per list: the vocabularies are fixed lists searched in every description. */
+const phraseIndexes = new WeakMap<readonly string[], PhraseIndex>();
+
+function phraseIndex(phrases: readonly string[]): PhraseIndex {
+  const known = phraseIndexes.get(phrases);
+  if (known) return known;
+  const byFirst: PhraseIndex = new Map();
   for (const phrase of phrases) {
     const words = phraseWords(phrase);
     const first = words[0];
@@ -273,6 +279,16 @@ export function findPhrases(doc: Doc, phrases: readonly string[]): Map<string, P
     list.push({ phrase, words });
     byFirst.set(first, list);
   }
+  phraseIndexes.set(phrases, byFirst);
+  return byFirst;
+}
+
+/**
+ * Every occurrence of each phrase, in token order; a phrase's words must be adjacent. Pass the same array (never changed)
+ * for the same list, as `scoreTerms` does per table, and its index is built once.
+ */
+export function findPhrases(doc: Doc, phrases: readonly string[]): Map<string, PhraseMatch[]> {
+  const byFirst = phraseIndex(phrases);
   const result = new Map<string, PhraseMatch[]>();
   doc.tokens.forEach((token, index) => {
     const candidates = [

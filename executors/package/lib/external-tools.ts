@@ -2,7 +2,9 @@
 // when none is, the caller records the step as skipped with the reason instead of pretending it ran.
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { execa } from 'execa';
+
+/** execa (about a hundred modules) is loaded only to run a tool: a warm run asks `findOnPath` alone. */
+const loadExeca = async () => (await import('execa')).execa;
 
 /** Absolute path of an executable named `name` on PATH, or undefined. */
 export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -24,6 +26,7 @@ const TOOL_TIMEOUT_MS = 300_000;
 /** Runs syft over a folder and returns its CycloneDX and SPDX JSON documents, unnormalised. */
 export async function runSyft(syft: string, dir: string): Promise<{ cyclonedx: unknown; spdx: unknown }> {
   const run = async (format: string) => {
+    const execa = await loadExeca();
     const result = await execa(syft, ['scan', `dir:${dir}`, '-o', format, '-q'], {
       timeout: TOOL_TIMEOUT_MS,
       env: { SYFT_CHECK_FOR_APP_UPDATE: 'false' },
@@ -43,6 +46,7 @@ export interface VulnScan {
 export async function scanSbom(sbomFile: string, env: NodeJS.ProcessEnv = process.env): Promise<VulnScan | undefined> {
   const trivy = findOnPath('trivy', env);
   if (trivy) {
+    const execa = await loadExeca();
     const result = await execa(trivy, ['sbom', '--format', 'json', '--quiet', sbomFile], { timeout: TOOL_TIMEOUT_MS });
     const report = JSON.parse(result.stdout) as { CreatedAt?: string; Results?: { Vulnerabilities?: unknown[] }[] };
     // The scan time would make every capsule differ; the findings still depend on the vulnerability database.
@@ -52,6 +56,7 @@ export async function scanSbom(sbomFile: string, env: NodeJS.ProcessEnv = proces
   }
   const grype = findOnPath('grype', env);
   if (grype) {
+    const execa = await loadExeca();
     const result = await execa(grype, [`sbom:${sbomFile}`, '-o', 'json', '-q'], { timeout: TOOL_TIMEOUT_MS });
     const report = JSON.parse(result.stdout) as { matches?: unknown[]; descriptor?: { timestamp?: string } };
     if (report.descriptor) delete report.descriptor.timestamp;
