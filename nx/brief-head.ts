@@ -1,21 +1,21 @@
-// What the plugin reads of a brief to make its project: `name`, `uses` and explicit `overlays`, with where `name` and
-// each use are (to report a problem at its line). A brief whose YAML is broken is named after its folder.
+// What the plugin reads of a brief to make its project: the workspace's brief head (`name`, `uses`, explicit
+// `overlays` and their places, read by workspace/briefs.ts as the engine reads them), with a brief whose YAML is broken
+// or that has no name named after its folder.
 import { readFileSync } from 'node:fs';
 import { dirname, sep } from 'node:path';
 import { parseBriefYaml } from '../core/brief-yaml.js';
+import { type BriefPlace, briefHeadOf } from '../workspace/briefs.js';
 
+/** The workspace's brief head, with a name always set (a project needs one). */
 export interface BriefHead {
   name: string;
   uses: string[];
   overlays: string[];
   /** 1-based line and column of `name`'s value, and of each `uses` entry, when the YAML parsed. */
-  at: { name?: Place; uses: Map<string, Place> };
+  at: { name?: Place | undefined; uses: Map<string, Place> };
 }
 
-export interface Place {
-  line: number;
-  column: number;
-}
+export type Place = BriefPlace;
 
 const folderName = (file: string) => dirname(file).split(sep).pop() || 'brief';
 
@@ -33,27 +33,12 @@ export function readBriefHead(file: string): BriefHead {
 /** A brief's head; a brief whose YAML is broken is named after its folder (compile reports the YAML error). */
 export function parseBriefHead(text: string, file: string): BriefHead {
   try {
-    const parsed = parseBriefYaml(text, file);
-    const data = parsed.data as Record<string, unknown> | null;
-    const place = (path: (string | number)[]): Place | undefined => {
-      const node = parsed.document.getIn(path, true) as { range?: [number, number, number] } | undefined;
-      if (!node?.range) return undefined;
-      const { line, col } = parsed.position(node.range[0]);
-      return { line, column: col };
-    };
-    const list = (value: unknown) =>
-      Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-    const uses = new Map<string, Place>();
-    list(data?.uses).forEach((used, index) => {
-      const at = place(['uses', index]);
-      if (at && !uses.has(used)) uses.set(used, at);
-    });
-    const named = typeof data?.name === 'string' && data.name !== '';
+    const head = briefHeadOf(parseBriefYaml(text, file));
     return {
-      name: named ? (data?.name as string) : folderName(file),
-      uses: [...new Set(list(data?.uses))].sort(),
-      overlays: list(data?.overlays),
-      at: { name: named ? place(['name']) : undefined, uses },
+      name: head.name ?? folderName(file),
+      uses: head.uses,
+      overlays: head.overlays,
+      at: { name: head.name === undefined ? undefined : head.at.name, uses: head.at.uses },
     };
   } catch {
     return { name: folderName(file), uses: [], overlays: [], at: { uses: new Map() } };
